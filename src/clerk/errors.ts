@@ -1,0 +1,162 @@
+import { isClerkAPIResponseError } from "@clerk/backend/errors";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type Logger, redact } from "../log.js";
+import type { AttemptContext } from "./transport.js";
+
+/**
+ * The one place where failures become what the model reads. Handlers throw; the registry
+ * catches and calls `toErrorResult`. Error results never carry `structuredContent`: SDK v1
+ * clients reject one that does not match the tool's output schema.
+ */
+
+export interface ClerkErrorItem {
+  code: string;
+  message: string;
+  long_message?: string;
+  meta?: Record<string, unknown>;
+}
+
+export type FailureKind = "http" | "timeout" | "network" | "cancelled";
+
+/** A failed Backend API call, normalised from whatever `@clerk/backend` or fetch threw. */
+export class ClerkFailure extends Error {
+  override name = "ClerkFailure";
+  constructor(
+    readonly kind: FailureKind,
+    readonly status: number | undefined,
+    readonly errors: ClerkErrorItem[],
+    readonly traceId: string | undefined,
+    readonly retryAfterSeconds: number | undefined,
+    readonly bodySnippet: string | undefined,
+    detail: string,
+  ) {
+    super(detail);
+  }
+
+  /** Worth retrying if the request is idempotent. */
+  get transient(): boolean {
+    return (
+      this.kind === "timeout" ||
+      this.kind === "network" ||
+      this.status === 502 ||
+      this.status === 503 ||
+      this.status === 504
+    );
+  }
+
+  /** Clerk may or may not have applied a write that failed this way. */
+  get outcomeUnknown(): boolean {
+    return this.kind === "timeout" || this.kind === "network" || (this.status ?? 0) >= 500;
+  }
+
+  hasCode(code: string): boolean {
+    return this.errors.some((e) => e.code === code);
+  }
+}
+
+/** A deliberate, user-facing refusal or outcome: its message is shown as it is. */
+export class ToolError extends Error {
+  override name = "ToolError";
+}
+
+export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): ClerkFailure {
+  if (err instanceof ClerkFailure) return err;
+  if (ctx?.failure) {
+    const detail = err instanceof Error ? err.message : String(err);
+    return new ClerkFailure(ctx.failure, undefined, [], undefined, undefined, undefined, detail);
+  }
+  if (isClerkAPIResponseError(err)) {
+    const errors: ClerkErrorItem[] = err.errors.map((e) => ({
+      code: e.code,
+      message: e.message,
+      ...(e.longMessage ? { long_message: e.longMessage } : {}),
+      ...(e.meta ? { meta: { ...e.meta } } : {}),
+    }));
+    // Without a status the SDK caught a fetch error itself (`unexpected_error`).
+    const kind: FailureKind = err.status ? "http" : "network";
+    return new ClerkFailure(
+      kind,
+      err.status || undefined,
+      errors,
+      err.clerkTraceId || undefined,
+      err.retryAfter,
+      ctx?.bodySnippet,
+      err.message,
+    );
+  }
+  if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) {
+    return new ClerkFailure(
+      "cancelled",
+      undefined,
+      [],
+      undefined,
+      undefined,
+      undefined,
+      err.message,
+    );
+  }
+  throw err;
+}
+
+/** One line naming the HTTP status, Clerk's codes, long message and trace ID. */
+export function describeFailure(f: ClerkFailure): string {
+  switch (f.kind) {
+    case "timeout":
+      return "Clerk did not answer in time (the request timed out).";
+    case "network":
+      return `Could not reach Clerk's Backend API (${f.errors[0]?.message ?? f.message}).`;
+    case "cancelled":
+      return "The request was cancelled.";
+    case "http":
+      break;
+  }
+  const parts = [`HTTP ${f.status}`];
+  const codes = f.errors.map((e) => e.code).filter(Boolean);
+  if (codes.length) parts.push(codes.join(", "));
+  const messages = f.errors.map((e) => e.long_message ?? e.message).filter(Boolean);
+  let text = `Clerk answered ${parts.join(" ")}`;
+  if (messages.length) text += `: ${messages.join(" ")}`;
+  else if (f.bodySnippet) text += `, with a non-JSON body: "${f.bodySnippet}"`;
+  if (!text.endsWith(".")) text += ".";
+  if (f.traceId) text += ` (clerk_trace_id ${f.traceId})`;
+  return text;
+}
+
+/** What the model should do next, by status. */
+function advice(f: ClerkFailure): string {
+  if (f.kind === "timeout" || f.kind === "network" || (f.status ?? 0) >= 500) {
+    return "This is likely temporary: try again shortly.";
+  }
+  switch (f.status) {
+    case 401:
+    case 403:
+      return "Clerk rejected the secret key: CLERK_SECRET_KEY must be a current secret key of this Clerk instance.";
+    case 404:
+      return "Nothing exists at that ID; check it with a list tool.";
+    case 429:
+      return `Clerk is rate limiting this instance: retry after ${f.retryAfterSeconds ?? 1} s.`;
+    default:
+      return "Fix the request as the message says; nothing was changed.";
+  }
+}
+
+export function errorResult(text: string): CallToolResult {
+  return { isError: true, content: [{ type: "text", text: redact(text) }] };
+}
+
+/** Maps anything a handler threw to an error result; unexpected errors go to the log. */
+export function toErrorResult(err: unknown, log: Logger, tool: string): CallToolResult {
+  if (err instanceof ToolError) return errorResult(err.message);
+  if (err instanceof ClerkFailure) {
+    if (err.status === 429) {
+      return errorResult(
+        `Rate limited by Clerk: retry after ${err.retryAfterSeconds ?? 1} s. ${describeFailure(err)}`,
+      );
+    }
+    return errorResult(`${describeFailure(err)} ${advice(err)}`);
+  }
+  log.error(`unexpected error in ${tool}`, err);
+  return errorResult(
+    `clerk-admin-mcp hit an unexpected internal error in ${tool}; the details are in the server's stderr log.`,
+  );
+}

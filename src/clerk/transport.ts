@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * The HTTP layer under `@clerk/backend`. The SDK has no timeout and no AbortSignal, and it
+ * binds `globalThis.fetch` when it is imported. So, once, before the SDK is loaded, we put a
+ * thin wrapper in `globalThis.fetch`. The wrapper acts only inside a Clerk call started by
+ * `ClerkGateway.call` (it finds that call's context through AsyncLocalStorage); every other
+ * fetch in the process passes through untouched.
+ *
+ * Inside a call it:
+ * - aborts the request on the per-attempt timeout or on MCP cancellation;
+ * - records what went wrong in a way the SDK would otherwise lose: a timeout or network error
+ *   (the SDK folds both into `unexpected_error`), and a snippet of a non-JSON error body
+ *   (an HTML page from a gateway, which the SDK drops).
+ */
+
+export interface AttemptContext {
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  /** Set by the wrapper when the attempt failed below HTTP. */
+  failure?: "timeout" | "network" | "cancelled";
+  /** Set by the wrapper for a non-JSON error response. */
+  bodySnippet?: string;
+  /** `x-clerk-trace-id`-less responses still have a status; kept for the mapper. */
+  lastStatus?: number;
+}
+
+const storage = new AsyncLocalStorage<AttemptContext>();
+const INSTALLED = Symbol.for("clerk-admin-mcp.fetch");
+const SNIPPET_CHARS = 200;
+
+type Fetch = typeof globalThis.fetch;
+
+/** Runs `fn` with `ctx` visible to the fetch wrapper. */
+export function withAttempt<T>(ctx: AttemptContext, fn: () => Promise<T>): Promise<T> {
+  return storage.run(ctx, fn);
+}
+
+/** Installs the wrapper into `globalThis.fetch`. Idempotent. Must run before the SDK loads. */
+export function installFetchWrapper(): void {
+  const current = globalThis.fetch as Fetch & { [INSTALLED]?: true };
+  if (current[INSTALLED]) return;
+  const inner: Fetch = current.bind(globalThis);
+  const wrapped = async (input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]) => {
+    const ctx = storage.getStore();
+    if (!ctx) return inner(input, init);
+    return attempt(inner, ctx, input, init);
+  };
+  Object.defineProperty(wrapped, INSTALLED, { value: true });
+  globalThis.fetch = wrapped as Fetch;
+}
+
+async function attempt(
+  inner: Fetch,
+  ctx: AttemptContext,
+  input: Parameters<Fetch>[0],
+  init: Parameters<Fetch>[1],
+): Promise<Response> {
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
+  // The body may still be streaming when a signal fires, after this function has returned.
+  signal.addEventListener(
+    "abort",
+    () => {
+      ctx.failure ??= ctx.signal?.aborted ? "cancelled" : "timeout";
+    },
+    { once: true },
+  );
+  let res: Response;
+  try {
+    res = await inner(input, { ...init, signal });
+  } catch (err) {
+    ctx.failure ??= "network";
+    throw err;
+  }
+  ctx.lastStatus = res.status;
+  const type = res.headers.get("content-type") ?? "";
+  if (!res.ok && !type.startsWith("application/json")) {
+    const text = await res.clone().text();
+    ctx.bodySnippet = text.replace(/\s+/g, " ").trim().slice(0, SNIPPET_CHARS);
+  }
+  return res;
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+/**
+ * Views: small, stable JSON projections of Clerk resources. Fields are snake_case as on
+ * Clerk's wire, timestamps are ISO-8601 UTC strings. Bearer links (`url`) are left out
+ * unless a tool says otherwise.
+ */
+
+export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"] as const;
+export const InvitationStatus = z.enum(INVITATION_STATUSES);
+
+const Iso = z.string().describe("ISO-8601 UTC");
+const Metadata = z.record(z.string(), z.unknown());
+
+export const InvitationView = z.object({
+  id: z.string(),
+  email_address: z.string(),
+  status: z.string(),
+  revoked: z.boolean(),
+  public_metadata: Metadata.nullable(),
+  expires_at: Iso.nullable(),
+  created_at: Iso,
+  updated_at: Iso,
+});
+export type InvitationView = z.infer<typeof InvitationView>;
+
+/** The fields of Clerk's `Invitation` JSON that the views read (`GET/POST /v1/invitations…`). */
+export interface InvitationJson {
+  id: string;
+  email_address: string;
+  status: string;
+  revoked?: boolean;
+  public_metadata?: Record<string, unknown> | null;
+  url?: string | null;
+  expires_at?: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Clerk sends Unix milliseconds; the views send ISO-8601 UTC. */
+export function isoTime(ms: number): string;
+export function isoTime(ms: number | null | undefined): string | null;
+export function isoTime(ms: number | null | undefined): string | null {
+  return typeof ms === "number" && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+export function invitationView(raw: InvitationJson): InvitationView {
+  return {
+    id: raw.id,
+    email_address: raw.email_address,
+    status: raw.status,
+    revoked: raw.revoked ?? raw.status === "revoked",
+    public_metadata: raw.public_metadata ?? null,
+    expires_at: isoTime(raw.expires_at),
+    created_at: isoTime(raw.created_at),
+    updated_at: isoTime(raw.updated_at),
+  };
+}
+
+/**
+ * Lists keep each item's `public_metadata` only when it is small, so that a page of 100 stays
+ * far below clients' output caps (Claude Code's is 25k tokens). Larger metadata is replaced by
+ * a marker giving its size; the single-invitation tools return it whole.
+ */
+export const LIST_METADATA_MAX_BYTES = 512;
+
+export function compactMetadata(
+  metadata: Record<string, unknown> | null,
+): Record<string, unknown> | null {
+  if (metadata === null) return null;
+  const bytes = Buffer.byteLength(JSON.stringify(metadata));
+  return bytes <= LIST_METADATA_MAX_BYTES ? metadata : { _omitted_bytes: bytes };
+}
+
+/** The raw JSON behind an SDK resource object (`resource.raw`), which keeps `expires_at`. */
+export function rawOf<T>(resource: { raw: T | null }): T {
+  if (resource.raw === null) throw new Error("Clerk response had no raw JSON");
+  return resource.raw;
+}

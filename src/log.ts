@@ -1,0 +1,34 @@
+/**
+ * The server's only logger. stdout carries JSON-RPC, so every line goes to stderr, and every
+ * line passes through `redact` so a secret key can never be logged by accident.
+ */
+
+const SECRET = /\b(sk_(?:test|live)_)[A-Za-z0-9_-]+/g;
+
+/** Replaces anything shaped like a Clerk secret key with its prefix and `…`. */
+export function redact(text: string): string {
+  return text.replace(SECRET, "$1…");
+}
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, err?: unknown): void;
+}
+
+export function createStderrLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
+  const write = (level: string, message: string) =>
+    stream.write(`${redact(`[clerk-admin-mcp] ${level} ${message}`)}\n`);
+  return {
+    info: (message) => write("info", message),
+    error: (message, err) =>
+      write("error", err === undefined ? message : `${message}: ${describe(err)}`),
+  };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.stack ?? `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/** A logger that drops everything, for tests that do not look at logs. */
+export const silentLogger: Logger = { info() {}, error() {} };

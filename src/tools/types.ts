@@ -1,0 +1,64 @@
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
+import type { ClerkGateway } from "../clerk/client.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+
+/** The groups an operator can switch on and off (`--toolsets`). */
+export type Toolset = "invitations" | "organization_invitations";
+
+export interface Annotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What every handler gets besides its validated arguments. */
+export interface ToolContext {
+  clerk: ClerkGateway;
+  config: Config;
+  log: Logger;
+  /** MCP cancellation for this call. */
+  signal: AbortSignal;
+  /** The SDK's per-request extras: progress notifications, elicitation, the client's capabilities. */
+  extra: RequestHandlerExtra<ServerRequest, ServerNotification>;
+}
+
+/** A successful result: `structured` becomes `structuredContent` and a JSON text block. */
+export interface ToolSuccess<O> {
+  structured: O;
+  /** One plain sentence on what happened, shown before the JSON. */
+  summary?: string;
+}
+
+/**
+ * One tool, defined in one place. The registry turns it into an MCP tool: it validates input
+ * (strict: unknown keys are refused), wraps the handler in the error mapper and adds the
+ * JSON text block.
+ */
+export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  toolset: Toolset;
+  input: I;
+  output: O;
+  annotations: Annotations;
+  // Method syntax on purpose: its parameters are checked bivariantly, which lets tools of
+  // different shapes sit in one `AnyToolDefinition[]` without erasing types to `any`.
+  handler(
+    args: z.infer<z.ZodObject<I>>,
+    ctx: ToolContext,
+  ): Promise<ToolSuccess<z.infer<z.ZodObject<O>>>>;
+}
+
+export type AnyToolDefinition = ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
+
+/** Identity function that keeps a tool's input and output types tied to its handler. */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  def: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return def;
+}
