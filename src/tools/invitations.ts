@@ -1,13 +1,14 @@
 import { z } from "zod";
 import { ToolError } from "../clerk/errors.js";
 import { InvitationId } from "../clerk/ids.js";
-import { revokeInvitation } from "../clerk/invitations.js";
+import { findInvitation, revokeInvitation } from "../clerk/invitations.js";
 import {
   compactMetadata,
   INVITATION_STATUSES,
   type InvitationJson,
   InvitationView,
   invitationView,
+  isoTime,
   rawOf,
 } from "../clerk/views.js";
 import { defineTool } from "./types.js";
@@ -35,6 +36,13 @@ export const revokeInvitationTool = defineTool({
     destructiveHint: true,
     idempotentHint: true,
     openWorldHint: false,
+  },
+  async confirm({ invitation_id }, { clerk, signal }) {
+    const inv = await findInvitation(clerk, invitation_id, signal);
+    if (!inv || inv.status !== "pending") return undefined;
+    return {
+      message: `Revoke the invitation for ${inv.email_address} (${inv.id}, status ${inv.status}, created ${isoTime(inv.created_at).slice(0, 10)})? Their sign-up link will stop working.`,
+    };
   },
   async handler({ invitation_id }, { clerk, signal }) {
     const result = await revokeInvitation(clerk, invitation_id, signal);

@@ -26,6 +26,12 @@ export interface ToolContext {
   extra: RequestHandlerExtra<ServerRequest, ServerNotification>;
 }
 
+/** The question put to the human before a destructive call. */
+export interface Confirmation {
+  /** Names who is affected: email, status, creation date; for bulk calls a count and a few. */
+  message: string;
+}
+
 /** A successful result: `structured` becomes `structuredContent` and a JSON text block. */
 export interface ToolSuccess<O> {
   structured: O;
@@ -46,6 +52,12 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   input: I;
   output: O;
   annotations: Annotations;
+  /**
+   * Destructive tools only: describes who is affected, for the human to confirm through
+   * elicitation before `handler` runs. Returns undefined when there is nothing to confirm
+   * (a dry run, or a target that does not exist; the handler then reports it).
+   */
+  confirm?(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<Confirmation | undefined>;
   // Method syntax on purpose: its parameters are checked bivariantly, which lets tools of
   // different shapes sit in one `AnyToolDefinition[]` without erasing types to `any`.
   handler(

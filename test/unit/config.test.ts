@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_API_URL, loadConfig } from "../../src/config.js";
+
+const KEY = "sk_test_abcdefghijklmnopqrstuvwxyz0123";
+
+describe("loadConfig", () => {
+  it("trims the key and infers the instance kind", () => {
+    expect(loadConfig({ CLERK_SECRET_KEY: `  ${KEY}\n` })).toMatchObject({
+      secretKey: KEY,
+      instance: "development",
+      apiUrl: DEFAULT_API_URL,
+    });
+    expect(loadConfig({ CLERK_SECRET_KEY: KEY.replace("test", "live") }).instance).toBe(
+      "production",
+    );
+  });
+
+  it.each([
+    ["missing", undefined, /is not set/],
+    ["blank", "   ", /is not set/],
+    ["publishable key", "pk_test_Y2xlcmsuZXhhbXBsZS5jb20k", /publishable key/],
+    ["other text", "hello", /not a Clerk secret key/],
+    ["too short", "sk_test_", /not a Clerk secret key/],
+  ])("refuses a %s key with one line naming the variable", (_case, value, message) => {
+    const run = () => loadConfig({ CLERK_SECRET_KEY: value });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+    try {
+      run();
+    } catch (err) {
+      const text = (err as Error).message;
+      expect(text).toContain("CLERK_SECRET_KEY");
+      expect(text).not.toContain("\n");
+      if (value && value.length > 8) expect(text).not.toContain(value.trim());
+    }
+  });
+
+  it("never echoes a malformed secret key", () => {
+    const almost = "sk_live_has spaces inside secret";
+    expect(() => loadConfig({ CLERK_SECRET_KEY: almost })).toThrow(ConfigError);
+    try {
+      loadConfig({ CLERK_SECRET_KEY: almost });
+    } catch (err) {
+      expect((err as Error).message).not.toContain("spaces inside");
+    }
+  });
+
+  it("normalises CLERK_API_URL and rejects non-http URLs", () => {
+    expect(loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: "http://127.0.0.1:4000/v1/" }).apiUrl).toBe(
+      "http://127.0.0.1:4000",
+    );
+    expect(() => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: "ftp://x" })).toThrow(
+      /CLERK_API_URL/,
+    );
+    expect(() => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: "not a url" })).toThrow(
+      /CLERK_API_URL/,
+    );
+  });
+
+  it("bounds the timeout to 15 s", () => {
+    expect(loadConfig({ CLERK_SECRET_KEY: KEY }).timeoutMs).toBeLessThanOrEqual(15_000);
+    expect(() => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_MCP_TIMEOUT_MS: "60000" })).toThrow(
+      /CLERK_MCP_TIMEOUT_MS/,
+    );
+  });
+});
