@@ -39,7 +39,7 @@ export const revokeInvitationTool = defineTool({
   },
   async confirm({ invitation_id }, { clerk, signal }) {
     const inv = await findInvitation(clerk, invitation_id, signal);
-    if (!inv || inv.status !== "pending") return undefined;
+    if (inv?.status !== "pending") return undefined;
     return {
       message: `Revoke the invitation for ${inv.email_address} (${inv.id}, status ${inv.status}, created ${isoTime(inv.created_at).slice(0, 10)})? Their sign-up link will stop working.`,
     };
