@@ -1,0 +1,257 @@
+import { clerkId, randomAlphanumeric } from "./ids.js";
+import type {
+  InvitationRecord,
+  InvitationStatus,
+  OrganizationInvitationRecord,
+  PublicInviterData,
+  SeedData,
+  SeedOrganization,
+  SeedUser,
+} from "./types.js";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_EXPIRES_IN_DAYS = 30;
+export const ACCOUNTS_URL = "https://accounts.emulator.test";
+
+/** Organization roles the emulated instance knows, with their display names. */
+export const ORG_ROLES: Readonly<Record<string, string>> = {
+  "org:admin": "Admin",
+  "org:member": "Member",
+};
+export const ORG_ADMIN_ROLE = "org:admin";
+
+export interface StoredUser {
+  id: string;
+  email_address_id: string;
+  email_address: string;
+  first_name: string | null;
+  last_name: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StoredOrganization {
+  id: string;
+  name: string;
+  slug: string;
+  /** user_id → role key */
+  members: Map<string, string>;
+  created_at: number;
+  updated_at: number;
+}
+
+export function ticketUrl(redirectUrl?: string | null): string {
+  const ticket = randomAlphanumeric(40);
+  const base = redirectUrl && redirectUrl.length > 0 ? redirectUrl : `${ACCOUNTS_URL}/sign-up`;
+  const sep = base.includes("?") ? "&" : "?";
+  return `${base}${sep}__clerk_ticket=${ticket}`;
+}
+
+/** A pending invitation whose expires_at has passed reads as expired. */
+export function effectiveStatus(
+  status: InvitationStatus,
+  expiresAt: number | null,
+  now: number,
+): InvitationStatus {
+  if (status === "pending" && expiresAt !== null && expiresAt <= now) return "expired";
+  return status;
+}
+
+function slugify(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug.length > 0 ? slug : "org";
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** The emulator's in-memory state. Records are stored with their raw status; views compute "expired". */
+export class Store {
+  readonly invitations = new Map<string, InvitationRecord>();
+  readonly users = new Map<string, StoredUser>();
+  readonly organizations = new Map<string, StoredOrganization>();
+  readonly orgInvitations = new Map<string, OrganizationInvitationRecord>();
+
+  constructor(private readonly now: () => number) {}
+
+  clear(): void {
+    this.invitations.clear();
+    this.users.clear();
+    this.organizations.clear();
+    this.orgInvitations.clear();
+  }
+
+  time(): number {
+    return Math.floor(this.now());
+  }
+
+  // ---- application invitations ----
+
+  addInvitation(p: Partial<InvitationRecord> & { email_address: string }): InvitationRecord {
+    const now = this.time();
+    const createdAt = p.created_at ?? now;
+    const status = p.status ?? (p.revoked ? "revoked" : "pending");
+    const rec: InvitationRecord = {
+      object: "invitation",
+      id: p.id ?? clerkId("inv"),
+      email_address: p.email_address,
+      public_metadata: clone(p.public_metadata ?? {}),
+      revoked: p.revoked ?? status === "revoked",
+      status,
+      url: p.url ?? ticketUrl(),
+      expires_at:
+        p.expires_at !== undefined
+          ? p.expires_at
+          : status === "expired"
+            ? Math.min(now, createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS) - 1
+            : createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS,
+      created_at: createdAt,
+      updated_at: p.updated_at ?? createdAt,
+    };
+    this.invitations.set(rec.id, rec);
+    return this.viewInvitation(rec);
+  }
+
+  viewInvitation(rec: InvitationRecord): InvitationRecord {
+    const view = clone(rec);
+    view.status = effectiveStatus(rec.status, rec.expires_at, this.time());
+    return view;
+  }
+
+  getInvitation(id: string): InvitationRecord | undefined {
+    const rec = this.invitations.get(id);
+    return rec ? this.viewInvitation(rec) : undefined;
+  }
+
+  // ---- users ----
+
+  addUser(u: SeedUser): StoredUser {
+    const now = this.time();
+    const user: StoredUser = {
+      id: u.id ?? clerkId("user"),
+      email_address_id: clerkId("idn"),
+      email_address: u.email_address,
+      first_name: u.first_name ?? null,
+      last_name: u.last_name ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  findUserByEmail(email: string): StoredUser | undefined {
+    const wanted = email.toLowerCase();
+    for (const u of this.users.values()) {
+      if (u.email_address.toLowerCase() === wanted) return u;
+    }
+    return undefined;
+  }
+
+  // ---- organizations ----
+
+  addOrganization(o: SeedOrganization): StoredOrganization {
+    const now = this.time();
+    const org: StoredOrganization = {
+      id: o.id ?? clerkId("org"),
+      name: o.name,
+      slug: o.slug ?? slugify(o.name),
+      members: new Map((o.members ?? []).map((m) => [m.user_id, m.role])),
+      created_at: now,
+      updated_at: now,
+    };
+    this.organizations.set(org.id, org);
+    return org;
+  }
+
+  /** By ID or slug, as GET /v1/organizations/{organization_id} accepts both. */
+  findOrganization(idOrSlug: string): StoredOrganization | undefined {
+    const byId = this.organizations.get(idOrSlug);
+    if (byId) return byId;
+    for (const org of this.organizations.values()) {
+      if (org.slug === idOrSlug) return org;
+    }
+    return undefined;
+  }
+
+  isOrgAdmin(org: StoredOrganization, userId: string): boolean {
+    return org.members.get(userId) === ORG_ADMIN_ROLE;
+  }
+
+  publicInviterData(userId: string): PublicInviterData {
+    const user = this.users.get(userId);
+    return {
+      user_id: userId,
+      first_name: user?.first_name ?? null,
+      last_name: user?.last_name ?? null,
+      image_url: `https://img.emulator.test/${userId}`,
+      has_image: false,
+      identifier: user?.email_address ?? "",
+    };
+  }
+
+  // ---- organization invitations ----
+
+  addOrgInvitation(
+    p: Partial<OrganizationInvitationRecord> & { organization_id: string; email_address: string },
+  ): OrganizationInvitationRecord {
+    const now = this.time();
+    const createdAt = p.created_at ?? now;
+    const role = p.role ?? "org:member";
+    const status = p.status ?? "pending";
+    const inviterId = p.inviter_id ?? null;
+    const rec: OrganizationInvitationRecord = {
+      object: "organization_invitation",
+      id: p.id ?? clerkId("orginv"),
+      email_address: p.email_address,
+      role,
+      role_name: p.role_name ?? ORG_ROLES[role] ?? role,
+      organization_id: p.organization_id,
+      inviter_id: inviterId,
+      public_inviter_data:
+        p.public_inviter_data !== undefined
+          ? p.public_inviter_data
+          : inviterId
+            ? this.publicInviterData(inviterId)
+            : null,
+      status,
+      public_metadata: clone(p.public_metadata ?? {}),
+      private_metadata: clone(p.private_metadata ?? {}),
+      url: p.url !== undefined ? p.url : ticketUrl(),
+      expires_at:
+        p.expires_at !== undefined
+          ? p.expires_at
+          : status === "expired"
+            ? Math.min(now, createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS) - 1
+            : createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS,
+      created_at: createdAt,
+      updated_at: p.updated_at ?? createdAt,
+    };
+    this.orgInvitations.set(rec.id, rec);
+    return this.viewOrgInvitation(rec);
+  }
+
+  viewOrgInvitation(rec: OrganizationInvitationRecord): OrganizationInvitationRecord {
+    const view = clone(rec);
+    view.status = effectiveStatus(rec.status, rec.expires_at, this.time());
+    return view;
+  }
+
+  getOrgInvitation(id: string): OrganizationInvitationRecord | undefined {
+    const rec = this.orgInvitations.get(id);
+    return rec ? this.viewOrgInvitation(rec) : undefined;
+  }
+
+  // ---- seeding ----
+
+  seed(data: SeedData): void {
+    for (const u of data.users ?? []) this.addUser(u);
+    for (const o of data.organizations ?? []) this.addOrganization(o);
+    for (const i of data.invitations ?? []) this.addInvitation(i);
+    for (const oi of data.organization_invitations ?? []) this.addOrgInvitation(oi);
+  }
+}

@@ -1,0 +1,149 @@
+/** Public types of the Clerk Backend API emulator. */
+
+export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
+
+/** An application invitation exactly as it goes over the wire (`object: "invitation"`). */
+export interface InvitationRecord {
+  object: "invitation";
+  id: string;
+  email_address: string;
+  public_metadata: Record<string, unknown>;
+  revoked: boolean;
+  status: InvitationStatus;
+  url: string;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PublicInviterData {
+  user_id: string;
+  first_name: string | null;
+  last_name: string | null;
+  image_url: string;
+  has_image: boolean;
+  identifier: string;
+}
+
+/** An organization invitation exactly as it goes over the wire (`object: "organization_invitation"`). */
+export interface OrganizationInvitationRecord {
+  object: "organization_invitation";
+  id: string;
+  email_address: string;
+  role: string;
+  role_name: string;
+  organization_id: string;
+  inviter_id: string | null;
+  public_inviter_data: PublicInviterData | null;
+  status: InvitationStatus;
+  public_metadata: Record<string, unknown>;
+  private_metadata: Record<string, unknown>;
+  url: string | null;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SeedUser {
+  id?: string;
+  email_address: string;
+  first_name?: string;
+  last_name?: string;
+}
+
+export interface SeedOrganization {
+  id?: string;
+  name: string;
+  slug?: string;
+  members?: Array<{ user_id: string; role: string /* "org:admin" | "org:member" */ }>;
+}
+
+export interface SeedData {
+  invitations?: Array<Partial<InvitationRecord> & { email_address: string }>;
+  users?: SeedUser[];
+  organizations?: SeedOrganization[];
+  organization_invitations?: Array<
+    Partial<OrganizationInvitationRecord> & { organization_id: string; email_address: string }
+  >;
+}
+
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+}
+
+export interface StartEmulatorOptions {
+  /** Default 0 (any free port). The server always binds 127.0.0.1. */
+  port?: number;
+  /** Default "sk_test_emulator_0000000000000000". `Authorization: Bearer <key>` is required on every /v1 route. */
+  secretKey?: string;
+  /** Initial data. */
+  seed?: SeedData;
+  /** Fixed window over all /v1 requests; beyond it: 429 with Retry-After and code "too_many_requests". */
+  rateLimit?: RateLimit;
+  /** Clock in ms (default Date.now); tests can move time. */
+  now?: () => number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  /** Raw request target including the query string, exactly as received (never normalised). */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** Parsed JSON, or the raw string when it is not JSON, or undefined when empty. */
+  body: unknown;
+  /** Status sent; 0 when the socket was destroyed without an answer (reset fault). */
+  status: number;
+  /** now() when the request arrived. */
+  at: number;
+}
+
+export interface Fault {
+  /** Matched case-insensitively; omitted = any. */
+  method?: string;
+  /** Matched against the raw path without the query string; omitted = any. */
+  path?: string | RegExp;
+  /** Default 1. Use Infinity for a permanent fault. */
+  times?: number;
+  /** Respond with this status instead of handling the request. */
+  status?: number;
+  headers?: Record<string, string>;
+  /** Object → JSON; string → sent verbatim (Content-Type text/plain unless `headers` say otherwise). Default: a Clerk error body. */
+  body?: string | object;
+  /** Wait before handling (or before the fault response). */
+  delayMs?: number;
+  /** Handle the request for real (state changes), then answer this status instead. */
+  applyThenFail?: number;
+  /** Destroy the socket without answering. */
+  reset?: boolean;
+}
+
+export interface Emulator {
+  /** "http://127.0.0.1:PORT": set CLERK_API_URL to this; @clerk/backend appends "/v1/...". */
+  url: string;
+  secretKey: string;
+  /** Every request, in order of arrival (including 401s, 404s, faulted and rate-limited ones). */
+  requests: RequestLogEntry[];
+  clearRequests(): void;
+  /** Requests whose method is not GET. */
+  writes(): RequestLogEntry[];
+  /** Adds to the state. */
+  seed(data: SeedData): void;
+  addInvitation(p: Partial<InvitationRecord> & { email_address: string }): InvitationRecord;
+  /** The invitation as the API would return it now (status computed with now()). */
+  getInvitation(id: string): InvitationRecord | undefined;
+  addOrganizationInvitation(
+    p: Partial<OrganizationInvitationRecord> & { organization_id: string; email_address: string },
+  ): OrganizationInvitationRecord;
+  getOrganizationInvitation(id: string): OrganizationInvitationRecord | undefined;
+  /** Queue a fault; the first matching fault with times left wins. */
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  setRateLimit(limit: RateLimit | undefined): void;
+  /** Count of 429s sent by the rate limiter. */
+  rateLimited(): number;
+  /** Empty state, log, faults (and the rate limiter's window and counter; its setting stays). */
+  reset(): void;
+  /** Closes the server and all sockets. */
+  close(): Promise<void>;
+}
