@@ -49,7 +49,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     emu,
     client,
     config,
-    call: (name, args = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
+    call: (name, args = {}) =>
+      client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
     async close() {
       await client.close();
       await server.close();

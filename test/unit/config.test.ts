@@ -46,9 +46,9 @@ describe("loadConfig", () => {
   });
 
   it("normalises CLERK_API_URL and rejects non-http URLs", () => {
-    expect(loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: "http://127.0.0.1:4000/v1/" }).apiUrl).toBe(
-      "http://127.0.0.1:4000",
-    );
+    expect(
+      loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: "http://127.0.0.1:4000/v1/" }).apiUrl,
+    ).toBe("http://127.0.0.1:4000");
     expect(() => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: "ftp://x" })).toThrow(
       /CLERK_API_URL/,
     );

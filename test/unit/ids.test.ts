@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { InvitationId, OrganizationId, OrganizationInvitationId, UserId } from "../../src/clerk/ids.js";
+import {
+  InvitationId,
+  OrganizationId,
+  OrganizationInvitationId,
+  UserId,
+} from "../../src/clerk/ids.js";
 
 describe("ID schemas", () => {
   const table = [

@@ -1,0 +1,80 @@
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ID_PREFIXES } from "../../src/clerk/ids.js";
+import { type Harness, startHarness } from "../helpers/harness.js";
+
+/** Rules every tool must keep, checked over the whole `tools/list`. */
+describe("tool invariants", () => {
+  let h: Harness;
+  let tools: Tool[];
+  beforeAll(async () => {
+    h = await startHarness();
+    tools = (await h.client.listTools()).tools;
+  });
+  afterAll(() => h.close());
+
+  const each = (check: (tool: Tool) => void) => () => {
+    expect(tools.length).toBeGreaterThan(0);
+    for (const tool of tools) {
+      try {
+        check(tool);
+      } catch (err) {
+        throw new Error(`${tool.name}: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  it(
+    "names are snake_case verb_noun",
+    each((tool) => expect(tool.name).toMatch(/^[a-z]+(_[a-z]+)+$/)),
+  );
+
+  it(
+    "has a title, a description and all four annotation hints",
+    each((tool) => {
+      expect(tool.title).toEqual(expect.any(String));
+      expect(tool.description?.length).toBeGreaterThan(20);
+      const a = tool.annotations ?? {};
+      for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]) {
+        expect(typeof (a as Record<string, unknown>)[hint], hint).toBe("boolean");
+      }
+    }),
+  );
+
+  it(
+    "destructive implies not read-only",
+    each((tool) => {
+      if (tool.annotations?.destructiveHint) expect(tool.annotations.readOnlyHint).toBe(false);
+    }),
+  );
+
+  it(
+    "input and output schemas are plain objects, with no top-level anyOf/oneOf/allOf/$ref",
+    each((tool) => {
+      for (const schema of [tool.inputSchema, tool.outputSchema]) {
+        expect(schema).toBeDefined();
+        expect(schema?.type).toBe("object");
+        for (const key of ["anyOf", "oneOf", "allOf", "$ref"])
+          expect(schema).not.toHaveProperty(key);
+      }
+      expect(tool.inputSchema).toHaveProperty("additionalProperties", false);
+    }),
+  );
+
+  it(
+    "every *_id argument (and every item of *_ids) uses an ID schema",
+    each((tool) => {
+      const props = (tool.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
+      for (const [name, prop] of Object.entries(props)) {
+        if (name.endsWith("_id")) expectIdPattern(prop, name);
+        if (name.endsWith("_ids")) expectIdPattern(prop.items as Record<string, unknown>, name);
+      }
+    }),
+  );
+});
+
+function expectIdPattern(prop: Record<string, unknown> | undefined, name: string) {
+  const pattern = String(prop?.pattern ?? "");
+  const ok = ID_PREFIXES.some((p) => pattern === `^${p}[A-Za-z0-9]{1,64}$`);
+  expect(ok, `${name} has pattern ${pattern}`).toBe(true);
+}
