@@ -239,3 +239,24 @@ describe("cancellation", () => {
     }
   });
 });
+
+describe("concurrency", () => {
+  it("a fast call is answered while a slow one is still waiting on Clerk", async () => {
+    const h = await startHarness({ config: { timeoutMs: 5_000 } });
+    try {
+      const id = h.emu.addInvitation({ email_address: "slow@example.com" }).id;
+      h.emu.inject({ method: "POST", delayMs: 1_500 });
+      let slowDone = false;
+      const slow = h.call("revoke_invitation", { invitation_id: id }).then((r) => {
+        slowDone = true;
+        return r;
+      });
+      const fast = await h.call("list_invitations", {});
+      expect(fast.isError).toBeFalsy();
+      expect(slowDone).toBe(false);
+      expect((await slow).isError).toBeFalsy();
+    } finally {
+      await h.close();
+    }
+  });
+});
