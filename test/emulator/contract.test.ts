@@ -1,0 +1,421 @@
+/**
+ * Contract test: every emulator endpoint's responses (success and main errors) are validated against
+ * the matching operation's response schema in Clerk's official OpenAPI spec
+ * (../shared/clerk-openapi/bapi-2026-05-12.yml, beside the repository). Skips, loudly, when the spec
+ * is absent.
+ *
+ * Known differences between the spec and Clerk's real wire behaviour, handled explicitly below:
+ *  1. PAGINATED_ENVELOPE — GET /invitations (and GET /users) are documented as a bare array, but
+ *     with `paginated=true` (which @clerk/backend always sends for invitations) Clerk answers
+ *     `{ data: [...], total_count: N }`. We validate `total_count` as an integer and each item of
+ *     `data` against the documented array's item schema.
+ *  2. UNDOCUMENTED_ERROR_STATUSES — many operations do not list 401 (bad secret key), 429 (rate
+ *     limit) or 422 (invalid query parameter) although Clerk sends them; those bodies are validated
+ *     against the generic ClerkErrors schema instead.
+ *  3. ListOrganizationInvitations documents `status` as a single value, yet its description says it
+ *     "accepts multiple values" and @clerk/backend sends it repeated (`status=pending&status=revoked`);
+ *     the emulator accepts both.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { load } from "js-yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../emulator/index.js";
+
+const repoRoot = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
+const SPEC_PATH = path.resolve(repoRoot, "..", "shared", "clerk-openapi", "bapi-2026-05-12.yml");
+const specExists = existsSync(SPEC_PATH);
+if (!specExists) {
+  console.warn(`[emulator contract] SKIPPED: Clerk OpenAPI spec not found at ${SPEC_PATH}`);
+}
+
+type Json = Record<string, unknown>;
+type Method = "get" | "post";
+
+/** Operations whose documented 200 is a bare array but which answer the envelope when paginated=true. */
+const PAGINATED_ENVELOPE = new Set(["get /invitations", "get /users"]);
+/** Error statuses Clerk sends that the spec does not list for every operation. */
+const UNDOCUMENTED_ERROR_STATUSES = new Set([401, 422, 429]);
+
+// ---- OpenAPI 3.0 schema → JSON Schema (draft 2019+/Ajv) ----
+
+const DROP = new Set([
+  "discriminator",
+  "example",
+  "deprecated",
+  "xml",
+  "externalDocs",
+  "readOnly",
+  "writeOnly",
+]);
+
+/** Handles `nullable`, rewrites component $refs into `bapi#/$defs/...`, drops OpenAPI-only keywords. */
+function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (typeof node !== "object" || node === null) return node;
+  const src = node as Json;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(src)) {
+    if (DROP.has(k) || k.startsWith("x-") || k === "nullable") continue;
+    if (k === "$ref" && typeof v === "string") {
+      out.$ref = v.replace("#/components/schemas/", "bapi#/$defs/");
+    } else if (k === "properties" && typeof v === "object" && v !== null) {
+      out.properties = Object.fromEntries(
+        Object.entries(v as Json).map(([name, s]) => [name, toJsonSchema(s)]),
+      );
+    } else {
+      out[k] = toJsonSchema(v);
+    }
+  }
+  if (src.nullable !== true) return out;
+  if (typeof out.type === "string") {
+    out.type = [out.type, "null"];
+    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
+    return out;
+  }
+  return { anyOf: [out, { type: "null" }] };
+}
+
+describe.skipIf(!specExists)("emulator contract vs Clerk's OpenAPI spec", () => {
+  let spec: Json;
+  let ajv: Ajv;
+  let emu: Emulator;
+  const cache = new Map<string, ValidateFunction>();
+
+  const ADMIN = "user_adminAAAAAAAAAAAAAAAAAAAAAA";
+  const MEMBER = "user_memberMMMMMMMMMMMMMMMMMMMMM";
+  const ORG = "org_acmeAAAAAAAAAAAAAAAAAAAAAAA";
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    spec = load(readFileSync(SPEC_PATH, "utf8")) as Json;
+    ajv = new Ajv({ strict: false });
+    (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
+    const schemas = ((spec.components as Json).schemas ?? {}) as Json;
+    ajv.addSchema({
+      $id: "bapi",
+      $defs: Object.fromEntries(Object.entries(schemas).map(([n, s]) => [n, toJsonSchema(s)])),
+    });
+
+    emu = await startEmulator();
+    emu.seed({
+      users: [
+        { id: ADMIN, email_address: "admin@acme.test", first_name: "Ada", last_name: "Admin" },
+        { id: MEMBER, email_address: "member@acme.test" },
+      ],
+      organizations: [
+        {
+          id: ORG,
+          name: "Acme",
+          slug: "acme",
+          members: [
+            { user_id: ADMIN, role: "org:admin" },
+            { user_id: MEMBER, role: "org:member" },
+          ],
+        },
+      ],
+      invitations: [
+        { email_address: "pending@x.test", public_metadata: { plan: "pro" } },
+        { email_address: "accepted@x.test", status: "accepted" },
+        { email_address: "expired@x.test", expires_at: Date.now() - 1000 },
+      ],
+      organization_invitations: [
+        { organization_id: ORG, email_address: "seeded@x.test", inviter_id: ADMIN },
+        { organization_id: ORG, email_address: "old@x.test", status: "revoked" },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await emu?.close();
+  });
+
+  function resolveResponse(op: Json, status: number): Json | undefined {
+    const responses = op.responses as Json;
+    let resp = responses[String(status)] as Json | undefined;
+    if (resp?.$ref) {
+      const name = String(resp.$ref).replace("#/components/responses/", "");
+      resp = ((spec.components as Json).responses as Json)[name] as Json;
+    }
+    return resp;
+  }
+
+  function jsonSchemaOf(resp: Json): Json {
+    const content = resp.content as Record<string, Json>;
+    const schema = content["application/json"]?.schema;
+    if (!schema) throw new Error("response has no application/json schema");
+    return schema as Json;
+  }
+
+  function validatorFor(key: string, schema: unknown): ValidateFunction {
+    let v = cache.get(key);
+    if (!v) {
+      v = ajv.compile(toJsonSchema(schema) as object);
+      cache.set(key, v);
+    }
+    return v;
+  }
+
+  function expectValid(v: ValidateFunction, body: unknown, what: string): void {
+    const ok = v(body);
+    if (!ok) {
+      throw new Error(
+        `${what} does not match the spec:\n${ajv.errorsText(v.errors, { separator: "\n" })}\n${JSON.stringify(body, null, 2).slice(0, 2000)}`,
+      );
+    }
+  }
+
+  /** Sends a request to the emulator and validates the answer against `method specPath`'s schema. */
+  async function call(
+    method: Method,
+    specPath: string,
+    target: string,
+    expectedStatus: number,
+    body?: unknown,
+    opts: { auth?: string } = {},
+  ): Promise<Json & { __status: number }> {
+    const res = await fetch(`${emu.url}${target}`, {
+      method: method.toUpperCase(),
+      headers: {
+        Authorization: opts.auth ?? `Bearer ${emu.secretKey}`,
+        "Content-Type": "application/json",
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const json = (await res.json()) as Json;
+    expect(res.status, JSON.stringify(json)).toBe(expectedStatus);
+
+    const op = ((spec.paths as Json)[specPath] as Json | undefined)?.[method] as Json | undefined;
+    if (!op) throw new Error(`spec has no operation ${method.toUpperCase()} ${specPath}`);
+    const key = `${method} ${specPath}`;
+    const resp = resolveResponse(op, res.status);
+    const what = `${method.toUpperCase()} ${target} → ${res.status}`;
+
+    if (!resp) {
+      // Known difference 2: undocumented error statuses carry a ClerkErrors body.
+      expect(UNDOCUMENTED_ERROR_STATUSES.has(res.status), `${what} is not documented`).toBe(true);
+      expectValid(
+        validatorFor("ClerkErrors", { $ref: "#/components/schemas/ClerkErrors" }),
+        json,
+        what,
+      );
+      return Object.assign(json, { __status: res.status });
+    }
+    const schema = jsonSchemaOf(resp);
+    const envelope = res.status === 200 && !Array.isArray(json) && PAGINATED_ENVELOPE.has(key);
+    if (envelope) {
+      // Known difference 1: { data, total_count } instead of the documented bare array.
+      expect(schema.type).toBe("array");
+      expect(Object.keys(json).sort()).toEqual(["data", "total_count"]);
+      expect(Number.isInteger(json.total_count)).toBe(true);
+      const item = validatorFor(`${key} item`, schema.items);
+      for (const [i, el] of (json.data as unknown[]).entries())
+        expectValid(item, el, `${what} data[${i}]`);
+    } else {
+      expectValid(validatorFor(`${key} ${res.status}`, schema), json, what);
+    }
+    return Object.assign(json, { __status: res.status });
+  }
+
+  it("the validator itself rejects off-spec bodies (guards against vacuous passes)", () => {
+    const resp = resolveResponse(((spec.paths as Json)["/invitations"] as Json).post as Json, 200);
+    if (!resp) throw new Error("spec has no 200 for POST /invitations");
+    const schema = jsonSchemaOf(resp);
+    const v = validatorFor("post /invitations 200", schema);
+    const good = {
+      object: "invitation",
+      id: "inv_x",
+      email_address: "a@b.test",
+      public_metadata: {},
+      revoked: false,
+      status: "pending",
+      url: "https://x.test",
+      expires_at: null,
+      created_at: 1,
+      updated_at: 1,
+    };
+    expect(v(good)).toBe(true);
+    expect(v({ ...good, status: "gone" })).toBe(false);
+    expect(v({ ...good, created_at: "yesterday" })).toBe(false);
+    expect(v({ ...good, surprise: true })).toBe(false);
+    const { updated_at: _omitted, ...missing } = good;
+    expect(v(missing)).toBe(false);
+  });
+
+  // ---- application invitations ----
+
+  it("GET /invitations: bare array, paginated envelope, 422 on a bad status", async () => {
+    const bare = await call("get", "/invitations", "/v1/invitations?status=pending", 200);
+    expect(Array.isArray(bare)).toBe(true);
+    const page = await call("get", "/invitations", "/v1/invitations?paginated=true&limit=2", 200);
+    expect(page.total_count).toBe(3);
+    const expired = await call(
+      "get",
+      "/invitations",
+      "/v1/invitations?paginated=true&status=expired",
+      200,
+    );
+    expect((expired.data as Json[])[0]?.status).toBe("expired");
+    await call("get", "/invitations", "/v1/invitations?status=bogus", 422);
+  });
+
+  it("POST /invitations: 200, 400 duplicate, 422 invalid", async () => {
+    const inv = await call("post", "/invitations", "/v1/invitations", 200, {
+      email_address: "new@x.test",
+      public_metadata: { a: 1 },
+      expires_in_days: 3,
+      template_slug: "invitation",
+    });
+    ids.created = String(inv.id);
+    const dup = await call("post", "/invitations", "/v1/invitations", 400, {
+      email_address: "new@x.test",
+    });
+    expect((dup.errors as Json[])[0]?.code).toBe("duplicate_record");
+    await call("post", "/invitations", "/v1/invitations", 422, { email_address: "nope" });
+    await call("post", "/invitations", "/v1/invitations", 422, {
+      email_address: "admin@acme.test",
+    });
+    await call("post", "/invitations", "/v1/invitations", 422, {
+      email_address: "z@x.test",
+      foo: 1,
+    });
+  });
+
+  it("POST /invitations/bulk: 200 array, 400 all-or-nothing, 422 size", async () => {
+    const created = await call("post", "/invitations/bulk", "/v1/invitations/bulk", 200, [
+      { email_address: "b1@x.test" },
+      { email_address: "b2@x.test", public_metadata: null, notify: false },
+    ]);
+    expect(Array.isArray(created)).toBe(true);
+    await call("post", "/invitations/bulk", "/v1/invitations/bulk", 400, [
+      { email_address: "b3@x.test" },
+      { email_address: "b1@x.test" },
+    ]);
+    await call("post", "/invitations/bulk", "/v1/invitations/bulk", 422, []);
+  });
+
+  it("POST /invitations/{id}/revoke: 200, 400, 404", async () => {
+    const path = `/v1/invitations/${ids.created}/revoke`;
+    const revoked = await call("post", "/invitations/{invitation_id}/revoke", path, 200);
+    expect(revoked.status).toBe("revoked");
+    await call("post", "/invitations/{invitation_id}/revoke", path, 400);
+    await call(
+      "post",
+      "/invitations/{invitation_id}/revoke",
+      "/v1/invitations/inv_missing/revoke",
+      404,
+    );
+  });
+
+  // ---- users and organizations ----
+
+  it("GET /users, /users/count, /users/{id}", async () => {
+    const users = await call(
+      "get",
+      "/users",
+      "/v1/users?email_address=admin@acme.test&email_address=x@y.z",
+      200,
+    );
+    expect(Array.isArray(users) && users.length).toBe(1);
+    await call("get", "/users", "/v1/users?paginated=true", 200);
+    const count = await call("get", "/users/count", "/v1/users/count", 200);
+    expect(count.total_count).toBe(2);
+    await call("get", "/users/{user_id}", `/v1/users/${ADMIN}`, 200);
+    await call("get", "/users/{user_id}", "/v1/users/user_missing", 404);
+  });
+
+  it("GET /organizations/{id}: by id, by slug, 404", async () => {
+    await call("get", "/organizations/{organization_id}", `/v1/organizations/${ORG}`, 200);
+    await call(
+      "get",
+      "/organizations/{organization_id}",
+      "/v1/organizations/acme?include_members_count=true",
+      200,
+    );
+    await call("get", "/organizations/{organization_id}", "/v1/organizations/org_missing", 404);
+  });
+
+  // ---- organization invitations ----
+
+  const LIST = "/organizations/{organization_id}/invitations";
+  const ONE = "/organizations/{organization_id}/invitations/{invitation_id}";
+  const BULK = "/organizations/{organization_id}/invitations/bulk";
+  const REVOKE = "/organizations/{organization_id}/invitations/{invitation_id}/revoke";
+
+  it("organization invitations: create 200/400/403/404/422", async () => {
+    const base = `/v1/organizations/${ORG}/invitations`;
+    const inv = await call("post", LIST, base, 200, {
+      email_address: "hire@x.test",
+      role: "org:member",
+      inviter_user_id: ADMIN,
+      public_metadata: { t: 1 },
+      private_metadata: { p: 2 },
+      redirect_url: "https://app.test/accept",
+      expires_in_days: 10,
+    });
+    ids.orgInv = String(inv.id);
+    await call("post", LIST, base, 200, { email_address: "plain@x.test", role: "org:admin" });
+    await call("post", LIST, base, 400, { email_address: "hire@x.test", role: "org:member" });
+    await call("post", LIST, base, 403, {
+      email_address: "h2@x.test",
+      role: "org:member",
+      inviter_user_id: MEMBER,
+    });
+    await call("post", LIST, "/v1/organizations/org_missing/invitations", 404, {
+      email_address: "h3@x.test",
+      role: "org:member",
+    });
+    await call("post", LIST, base, 422, { email_address: "h4@x.test", role: "org:nope" });
+    await call("post", LIST, base, 422, { email_address: "h4@x.test" });
+  });
+
+  it("organization invitations: list (repeated status), get, bulk", async () => {
+    const base = `/v1/organizations/${ORG}/invitations`;
+    const list = await call("get", LIST, `${base}?status=pending&status=revoked&limit=50`, 200);
+    expect(list.total_count).toBe(4);
+    await call("get", LIST, "/v1/organizations/org_missing/invitations", 404);
+    await call("get", ONE, `${base}/${ids.orgInv}`, 200);
+    await call("get", ONE, `${base}/orginv_missing`, 404);
+    const bulk = await call("post", BULK, `${base}/bulk`, 200, [
+      { email_address: "k1@x.test", role: "org:member" },
+      { email_address: "k2@x.test", role: "org:admin", inviter_user_id: ADMIN },
+    ]);
+    expect(bulk.total_count).toBe(2);
+    await call("post", BULK, `${base}/bulk`, 422, []);
+    await call("post", BULK, `${base}/bulk`, 403, [
+      { email_address: "k3@x.test", role: "org:member", inviter_user_id: MEMBER },
+    ]);
+    await call("post", BULK, "/v1/organizations/org_missing/invitations/bulk", 404, [
+      { email_address: "k4@x.test", role: "org:member" },
+    ]);
+  });
+
+  it("organization invitations: revoke 200/400/403/404", async () => {
+    const target = `/v1/organizations/${ORG}/invitations/${ids.orgInv}/revoke`;
+    await call("post", REVOKE, target, 403, { requesting_user_id: MEMBER });
+    const revoked = await call("post", REVOKE, target, 200, { requesting_user_id: ADMIN });
+    expect(revoked.status).toBe("revoked");
+    await call("post", REVOKE, target, 400);
+    await call("post", REVOKE, `/v1/organizations/${ORG}/invitations/orginv_missing/revoke`, 404);
+  });
+
+  // ---- cross-cutting errors ----
+
+  it("401 and 429 carry ClerkErrors bodies", async () => {
+    await call("get", "/invitations", "/v1/invitations", 401, undefined, {
+      auth: "Bearer sk_wrong",
+    });
+    emu.setRateLimit({ requests: 1, windowMs: 60_000 });
+    try {
+      await call("get", "/invitations", "/v1/invitations", 200);
+      const limited = await call("get", "/invitations", "/v1/invitations", 429);
+      expect((limited.errors as Json[])[0]?.code).toBe("too_many_requests");
+    } finally {
+      emu.setRateLimit(undefined);
+    }
+  });
+});
