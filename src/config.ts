@@ -1,6 +1,14 @@
+import { parseArgs } from "node:util";
+
 /**
- * Configuration from the environment. Pure: takes `env`, returns a `Config` or throws
- * `ConfigError`, whose message is one line fit for stderr and never contains the key.
+ * Configuration from the environment and the command line. Pure: takes `env` and `argv`,
+ * returns a `Config` or throws `ConfigError`, whose message is one line fit for stderr and
+ * never contains the key.
+ *
+ * Flags are parsed with Node's built-in `util.parseArgs` rather than commander: it is a pure
+ * function of `argv` (commander reads `process.env` itself and exits the process on errors),
+ * and commander's env support treats any set variable as "on" for a boolean, so
+ * `CLERK_MCP_ALLOW_PRODUCTION_WRITES=false` would allow production writes.
  */
 
 export type InstanceKind = "development" | "production";
@@ -14,7 +22,35 @@ export interface Config {
   apiUrl: string;
   /** Per-attempt timeout for a Clerk request, in milliseconds. */
   timeoutMs: number;
+  /**
+   * Toolsets to enable (`--toolsets`); undefined means all. Names are checked against the
+   * known toolsets when tools are selected (src/safety/selection.ts), not here.
+   */
+  toolsets: string[] | undefined;
+  /** Single tools added on top of the toolsets (`--tools`). */
+  tools: string[];
+  /** Tools removed; wins over `toolsets` and `tools` (`--exclude-tools`). */
+  excludeTools: string[];
+  /** Only tools with `readOnlyHint: true` are registered; wins over everything (`--read-only`). */
+  readOnly: boolean;
+  /** With an `sk_live_` key, write tools are refused unless this is set (`--allow-production-writes`). */
+  allowProductionWrites: boolean;
+  /** File that gets one JSON line per write call (`--audit-log`); undefined: no audit log. */
+  auditLog: string | undefined;
+  /** Ask the human through elicitation before destructive calls; `--no-confirm` turns it off. */
+  confirm: boolean;
 }
+
+/** The operator controls as they are when no flag or variable sets them. */
+export const DEFAULT_CONTROLS = {
+  toolsets: undefined,
+  tools: [],
+  excludeTools: [],
+  readOnly: false,
+  allowProductionWrites: false,
+  auditLog: undefined,
+  confirm: true,
+} satisfies Partial<Config>;
 
 export const DEFAULT_API_URL = "https://api.clerk.com";
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -27,17 +63,138 @@ export class ConfigError extends Error {
 const SECRET_KEY = /^sk_(test|live)_[A-Za-z0-9_-]{8,}$/;
 
 /**
- * Parses `CLERK_SECRET_KEY`, `CLERK_API_URL` and `CLERK_MCP_TIMEOUT_MS`.
- * @throws ConfigError naming the variable and what is expected.
+ * Parses `CLERK_SECRET_KEY`, `CLERK_API_URL`, `CLERK_MCP_TIMEOUT_MS` and the operator controls
+ * (see `CONTROLS`): each from its flag in `argv` (without node and the script) when given,
+ * else from its environment variable.
+ * @throws ConfigError naming the variable or flag and what is expected.
  */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
+  const flags = parseFlags(argv);
   const secretKey = parseSecretKey(env.CLERK_SECRET_KEY);
+  const list = (name: ListControl) =>
+    flags[name] !== undefined ? splitList(flags[name]) : envList(env, CONTROLS[name]);
+  const bool = (name: BooleanControl) => flags[name] === true || envBoolean(env, CONTROLS[name]);
+  const auditLog = flags["audit-log"] ?? env[CONTROLS["audit-log"]]?.trim();
+  if (auditLog === "" && flags["audit-log"] !== undefined) {
+    throw new ConfigError("--audit-log needs a file path.");
+  }
   return {
     secretKey,
     instance: secretKey.startsWith("sk_live_") ? "production" : "development",
     apiUrl: parseApiUrl(env.CLERK_API_URL),
     timeoutMs: parseTimeout(env.CLERK_MCP_TIMEOUT_MS),
+    toolsets: list("toolsets"),
+    tools: list("tools") ?? [],
+    excludeTools: list("exclude-tools") ?? [],
+    readOnly: bool("read-only"),
+    allowProductionWrites: bool("allow-production-writes"),
+    auditLog: auditLog || undefined,
+    confirm: !bool("no-confirm"),
   };
+}
+
+/** Each flag and the environment variable that stands in for it when the flag is absent. */
+export const CONTROLS = {
+  toolsets: "CLERK_MCP_TOOLSETS",
+  tools: "CLERK_MCP_TOOLS",
+  "exclude-tools": "CLERK_MCP_EXCLUDE_TOOLS",
+  "read-only": "CLERK_MCP_READ_ONLY",
+  "allow-production-writes": "CLERK_MCP_ALLOW_PRODUCTION_WRITES",
+  "audit-log": "CLERK_MCP_AUDIT_LOG",
+  "no-confirm": "CLERK_MCP_NO_CONFIRM",
+} as const;
+
+type ListControl = "toolsets" | "tools" | "exclude-tools";
+type BooleanControl = "read-only" | "allow-production-writes" | "no-confirm";
+
+const FLAG_OPTIONS = {
+  // `multiple`: `--tools a --tools b` is the same as `--tools a,b`.
+  toolsets: { type: "string", multiple: true },
+  tools: { type: "string", multiple: true },
+  "exclude-tools": { type: "string", multiple: true },
+  "read-only": { type: "boolean" },
+  "allow-production-writes": { type: "boolean" },
+  "audit-log": { type: "string" },
+  "no-confirm": { type: "boolean" },
+} as const;
+
+/** `--help` text. Lists are comma-separated names. */
+export const USAGE = `Usage: clerk-admin-mcp [options]
+
+An MCP server (stdio) for administering a Clerk instance. The secret key comes from
+CLERK_SECRET_KEY. Each option has an environment variable; the option wins over it.
+
+  --toolsets LIST             toolsets to enable (default: all)           CLERK_MCP_TOOLSETS
+                              --toolsets "" enables none, for use with --tools
+  --tools LIST                single tools to add on top of the toolsets  CLERK_MCP_TOOLS
+  --exclude-tools LIST        tools to remove; wins over the two above     CLERK_MCP_EXCLUDE_TOOLS
+  --read-only                 register read-only tools only; wins over all CLERK_MCP_READ_ONLY
+  --allow-production-writes   allow writes with an sk_live_ key            CLERK_MCP_ALLOW_PRODUCTION_WRITES
+  --audit-log FILE            append one JSON line per write call          CLERK_MCP_AUDIT_LOG
+  --no-confirm                do not ask the human before destructive calls CLERK_MCP_NO_CONFIRM
+  --help, --version
+
+Boolean variables take true/false, 1/0, yes/no or on/off.
+`;
+
+/** True when `argv` asks for `--help` or `--version` instead of a server. */
+export function infoRequest(argv: string[]): "help" | "version" | undefined {
+  if (argv.includes("--help") || argv.includes("-h")) return "help";
+  if (argv.includes("--version")) return "version";
+  return undefined;
+}
+
+interface Flags {
+  toolsets?: string[];
+  tools?: string[];
+  "exclude-tools"?: string[];
+  "read-only"?: boolean;
+  "allow-production-writes"?: boolean;
+  "audit-log"?: string;
+  "no-confirm"?: boolean;
+}
+
+function parseFlags(argv: string[]): Flags {
+  try {
+    return parseArgs({ args: argv, options: FLAG_OPTIONS, strict: true, allowPositionals: false })
+      .values;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS_")) throw err;
+    // Node's messages name the offending option and say what it expected; keep the first line.
+    const detail = (err as Error).message.split("\n")[0]?.replace(/\.?$/, ".");
+    const valid = Object.keys(FLAG_OPTIONS)
+      .map((name) => `--${name}`)
+      .join(", ");
+    throw new ConfigError(`${detail} Valid options: ${valid} (see --help).`);
+  }
+}
+
+/** Comma-separated names; blanks between commas are ignored. */
+function splitList(values: string[]): string[] {
+  return values
+    .flatMap((v) => v.split(","))
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+}
+
+// An empty variable counts as unset: MCP client configs often leave placeholders blank.
+function envList(env: Record<string, string | undefined>, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  return splitList([raw]);
+}
+
+const TRUE = new Set(["true", "1", "yes", "on"]);
+const FALSE = new Set(["false", "0", "no", "off", ""]);
+
+function envBoolean(env: Record<string, string | undefined>, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (TRUE.has(value)) return true;
+  if (FALSE.has(value)) return false;
+  throw new ConfigError(`${name} must be true or false (also 1/0, yes/no, on/off).`);
 }
 
 function parseSecretKey(raw: string | undefined): string {

@@ -1,16 +1,29 @@
 #!/usr/bin/env node
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, infoRequest, loadConfig, USAGE } from "./config.js";
 import { createStderrLogger } from "./log.js";
-import { createServer } from "./server.js";
+import { probeAuditLog } from "./safety/audit.js";
+import { writeMode } from "./safety/mode.js";
+import { createServer, SERVER_INFO } from "./server.js";
 
 // The bin: config, server, stdio. stdout is the JSON-RPC channel; everything else is stderr.
 const log = createStderrLogger();
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  const argv = process.argv.slice(2);
+  // Asked for on a terminal, never by an MCP client: the only output that goes to stdout.
+  const info = infoRequest(argv);
+  if (info) {
+    process.stdout.write(info === "help" ? USAGE : `${SERVER_INFO.version}\n`);
+    return;
+  }
+
+  let config: Config;
+  let server: McpServer;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(process.env, argv);
+    server = createServer({ config, log });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`clerk-admin-mcp: ${err.message}\n`);
@@ -18,8 +31,19 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  if (config.auditLog) {
+    // Fail at start, where the operator sees it, not on the first write.
+    try {
+      await probeAuditLog(config.auditLog);
+    } catch (err) {
+      const reason = err instanceof Error && "code" in err ? String(err.code) : "unknown error";
+      process.stderr.write(
+        `clerk-admin-mcp: --audit-log (CLERK_MCP_AUDIT_LOG) cannot be appended to (${reason}): expected a writable file path whose folder exists.\n`,
+      );
+      process.exit(1);
+    }
+  }
 
-  const server = createServer({ config, log });
   const transport = new StdioServerTransport();
 
   let closing = false;
@@ -38,7 +62,9 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => log.error("unhandled rejection", reason));
 
   await server.connect(transport);
-  log.info(`ready: ${config.instance} instance, API ${new URL(config.apiUrl).host}`);
+  log.info(
+    `ready: ${config.instance} instance, ${writeMode(config)}, API ${new URL(config.apiUrl).host}${config.auditLog ? ", audit log on" : ""}${config.confirm ? "" : ", confirmation off"}`,
+  );
 }
 
 main().catch((err: unknown) => {

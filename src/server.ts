@@ -3,6 +3,9 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type ClerkGateway, createClerkGateway } from "./clerk/client.js";
 import type { Config } from "./config.js";
 import { createStderrLogger, type Logger } from "./log.js";
+import { type AuditLog, createAuditLog } from "./safety/audit.js";
+import { writeMode } from "./safety/mode.js";
+import { type Selection, selectTools } from "./safety/selection.js";
 import { ALL_TOOLS, registerTools } from "./tools/registry.js";
 
 export interface ServerDeps {
@@ -10,6 +13,8 @@ export interface ServerDeps {
   /** Defaults to a gateway built from `config`; tests pass one with a short retry policy. */
   clerk?: ClerkGateway;
   log?: Logger;
+  /** Defaults to the file `config.auditLog` names, if any. */
+  audit?: AuditLog;
 }
 
 const pkg = createRequire(import.meta.url)("../package.json") as { name: string; version: string };
@@ -18,23 +23,43 @@ const pkg = createRequire(import.meta.url)("../package.json") as { name: string;
 export const SERVER_INFO = { name: pkg.name, version: pkg.version };
 
 /**
- * Builds the MCP server. Pure: no I/O happens until a transport connects and a tool runs,
- * and `@clerk/backend` is loaded on the first tool call.
+ * Builds the MCP server with the tools the operator selected. Pure: no I/O happens until a
+ * transport connects and a tool runs, and `@clerk/backend` is loaded on the first tool call.
+ * @throws ConfigError when the tool selection names unknown toolsets or tools, or leaves none.
  */
 export function createServer(deps: ServerDeps): McpServer {
+  const { config } = deps;
   const log = deps.log ?? createStderrLogger();
-  const clerk = deps.clerk ?? createClerkGateway(deps.config);
+  const clerk = deps.clerk ?? createClerkGateway(config);
+  const audit =
+    deps.audit ?? (config.auditLog ? createAuditLog(config.auditLog, config) : undefined);
+  const selection = selectTools(ALL_TOOLS, config);
+  if (selection.droppedByReadOnly.length > 0) {
+    log.info(`read-only: not serving ${selection.droppedByReadOnly.join(", ")}`);
+  }
   const server = new McpServer(SERVER_INFO, {
-    instructions: instructions(deps.config),
+    instructions: instructions(config, selection),
   });
-  registerTools(server, ALL_TOOLS, { clerk, config: deps.config, log });
+  registerTools(server, selection.tools, { clerk, config, log, ...(audit ? { audit } : {}) });
   return server;
 }
 
-function instructions(config: Config): string {
+const MODE_SENTENCE = {
+  "read-only": "Mode: read-only; only tools that change nothing are available.",
+  "production-writes-blocked":
+    "Mode: production writes blocked; write tools are listed but refused until the operator restarts the server with --allow-production-writes. Reads work.",
+  "writes-allowed": "Mode: writes allowed.",
+} as const;
+
+function instructions(config: Config, selection: Selection): string {
+  const names = new Set(selection.tools.map((t) => t.name));
   return [
     `Administers a Clerk ${config.instance} instance: application and organization invitations.`,
+    MODE_SENTENCE[writeMode(config)],
+    `Enabled toolsets: ${selection.toolsets.join(", ") || "none (single tools only)"}.`,
     "IDs starting inv_ are application invitations; orginv_ are organization invitations, which need their organization_id (org_…).",
-    "Use list_invitations to find application invitation IDs before acting on them.",
+    ...(names.has("list_invitations")
+      ? ["Use list_invitations to find application invitation IDs before acting on them."]
+      : []),
   ].join(" ");
 }

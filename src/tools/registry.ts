@@ -2,25 +2,47 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ClerkGateway } from "../clerk/client.js";
-import { toErrorResult } from "../clerk/errors.js";
+import { errorResult, toErrorResult } from "../clerk/errors.js";
 import type { Config } from "../config.js";
 import { type Logger, redact } from "../log.js";
+import {
+  type AuditCall,
+  type AuditLine,
+  type AuditLog,
+  failureFacts,
+  resultCounts,
+} from "../safety/audit.js";
+import { askToConfirm, canConfirm } from "../safety/confirm.js";
+import { productionRefusal, writeMode } from "../safety/mode.js";
+import { isWriteTool } from "../safety/selection.js";
 import { invitationTools } from "./invitations.js";
-import type { AnyToolDefinition, ToolSuccess } from "./types.js";
+import { organizationInvitationTools } from "./organization-invitations.js";
+import type { AnyToolDefinition, ToolContext, ToolSuccess } from "./types.js";
 
 /** Every tool the server knows, in the order `tools/list` shows them. */
-export const ALL_TOOLS: readonly AnyToolDefinition[] = [...invitationTools];
+export const ALL_TOOLS: readonly AnyToolDefinition[] = [
+  ...invitationTools,
+  ...organizationInvitationTools,
+];
 
 export interface RegistryDeps {
   clerk: ClerkGateway;
   config: Config;
   log: Logger;
+  /** Set when `--audit-log` is: every write call is recorded, and refused if it cannot be. */
+  audit?: AuditLog;
 }
 
 /**
- * Registers `tools` on `server`. Input is validated by the SDK against a strict object
- * (unknown keys such as `invitationId` are refused), every handler runs inside the error
- * mapper, and success results carry `structuredContent` plus the same JSON as text.
+ * Registers `tools` (already selected: src/safety/selection.ts) on `server`. Input is
+ * validated by the SDK against a strict object (unknown keys such as `invitationId` are
+ * refused), every handler runs inside the error mapper, and success results carry
+ * `structuredContent` plus the same JSON as text.
+ *
+ * A write tool (`readOnlyHint` not true) runs behind the operator's guards, in this order,
+ * so that nothing reaches Clerk unless all of them pass: the production guard, the human's
+ * confirmation (destructive tools with a `confirm` hook, when the client supports
+ * elicitation), then the audit log's intent line.
  */
 export function registerTools(
   server: McpServer,
@@ -38,14 +60,112 @@ export function registerTools(
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args, extra): Promise<CallToolResult> => {
+        const ctx: ToolContext = { ...deps, signal: extra.signal, extra };
+        if (isWriteTool(tool)) return runWrite(server, tool, args, ctx, deps.audit);
         try {
-          const result = await tool.handler(args, { ...deps, signal: extra.signal, extra });
-          return successResult(result);
+          return successResult(await tool.handler(args, ctx));
         } catch (err) {
           return toErrorResult(err, deps.log, tool.name);
         }
       },
     );
+  }
+}
+
+async function runWrite(
+  server: McpServer,
+  tool: AnyToolDefinition,
+  args: Record<string, unknown>,
+  ctx: ToolContext,
+  audit: AuditLog | undefined,
+): Promise<CallToolResult> {
+  const { config, log } = ctx;
+  const call = audit?.begin(tool.name, args);
+  const notSent = async (facts: OutcomeFacts, text: string) => {
+    await recordOutcome(call, facts, log);
+    return errorResult(text);
+  };
+
+  if (writeMode(config) === "production-writes-blocked") {
+    return notSent(
+      { outcome: "refused", reason: "production_writes_blocked" },
+      productionRefusal(tool.name),
+    );
+  }
+
+  if (config.confirm && tool.confirm && canConfirm(server.server)) {
+    let question: Awaited<ReturnType<NonNullable<AnyToolDefinition["confirm"]>>>;
+    try {
+      question = await tool.confirm(args, ctx);
+    } catch (err) {
+      await recordOutcome(call, failureFacts(err), log);
+      return toErrorResult(err, log, tool.name);
+    }
+    if (question) {
+      let answer: Awaited<ReturnType<typeof askToConfirm>>;
+      try {
+        answer = await askToConfirm(server.server, question.message, ctx.extra);
+      } catch (err) {
+        log.error(`confirmation for ${tool.name} failed`, err);
+        return notSent(
+          { outcome: "refused", reason: "confirmation_failed" },
+          `Not done: ${tool.name} needs the human's confirmation, and it could not be obtained (${err instanceof Error ? err.message : "no answer"}). Nothing was changed.`,
+        );
+      }
+      if (answer === "decline") {
+        return notSent(
+          { outcome: "declined" },
+          `Not done: the human declined to confirm ${tool.name}. Nothing was changed.`,
+        );
+      }
+      if (answer === "cancel") {
+        return notSent(
+          { outcome: "cancelled" },
+          `Not done: the human dismissed the confirmation for ${tool.name} without answering. Nothing was changed.`,
+        );
+      }
+    }
+  }
+
+  if (call) {
+    try {
+      await call.intent();
+    } catch (err) {
+      log.error("audit log: cannot write", err);
+      return errorResult(
+        `Refused: this server makes no unaudited writes, and the audit log could not be written. Nothing was sent to Clerk. The operator should check the --audit-log file (details in the server's stderr log).`,
+      );
+    }
+  }
+
+  try {
+    const result = await tool.handler(args, ctx);
+    const counts = resultCounts(result.structured);
+    await recordOutcome(call, { outcome: "succeeded", ...(counts ? { counts } : {}) }, log);
+    return successResult(result);
+  } catch (err) {
+    await recordOutcome(call, failureFacts(err), log);
+    return toErrorResult(err, log, tool.name);
+  }
+}
+
+type OutcomeFacts = Pick<
+  AuditLine,
+  "outcome" | "reason" | "http_status" | "clerk_trace_id" | "counts"
+>;
+
+// The change (if any) has already happened or been refused; a lost outcome line is logged,
+// and the intent line written before the call still shows the attempt.
+async function recordOutcome(
+  call: AuditCall | undefined,
+  facts: OutcomeFacts,
+  log: Logger,
+): Promise<void> {
+  if (!call) return;
+  try {
+    await call.outcome(facts);
+  } catch (err) {
+    log.error("audit log: cannot write the outcome line", err);
   }
 }
 

@@ -3,7 +3,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import { type Emulator, type SeedData, startEmulator } from "../../emulator/index.js";
 import { createClerkGateway, DEFAULT_RETRY, type RetryPolicy } from "../../src/clerk/client.js";
-import type { Config } from "../../src/config.js";
+import { type Config, DEFAULT_CONTROLS } from "../../src/config.js";
 import { type Logger, silentLogger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
 
@@ -25,15 +25,21 @@ export interface HarnessOptions {
   retry?: Partial<RetryPolicy>;
   capabilities?: ClientCapabilities;
   log?: Logger;
+  /** The emulator's key, and so the server's; an `sk_live_` key makes a production instance. */
+  secretKey?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const emu = await startEmulator(opts.seed ? { seed: opts.seed } : {});
+  const emu = await startEmulator({
+    ...(opts.seed ? { seed: opts.seed } : {}),
+    ...(opts.secretKey ? { secretKey: opts.secretKey } : {}),
+  });
   const config: Config = {
     secretKey: emu.secretKey,
-    instance: "development",
+    instance: emu.secretKey.startsWith("sk_live_") ? "production" : "development",
     apiUrl: emu.url,
     timeoutMs: 2_000,
+    ...DEFAULT_CONTROLS,
     ...opts.config,
   };
   // Short backoffs keep retry tests fast; the policy's shape is the production one.

@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_CONTROLS, infoRequest, loadConfig } from "../../src/config.js";
+
+const KEY = "sk_test_abcdefghijklmnopqrstuvwxyz0123";
+const env = (extra: Record<string, string> = {}) => ({ CLERK_SECRET_KEY: KEY, ...extra });
+
+describe("loadConfig: operator controls", () => {
+  it("defaults to all toolsets, writes allowed, confirmation on, no audit log", () => {
+    expect(loadConfig(env(), [])).toMatchObject(DEFAULT_CONTROLS);
+  });
+
+  it("reads every control from its flag", () => {
+    const config = loadConfig(env(), [
+      "--toolsets",
+      "invitations, organization_invitations",
+      "--tools=list_invitations",
+      "--exclude-tools",
+      "revoke_invitation",
+      "--read-only",
+      "--allow-production-writes",
+      "--audit-log",
+      "/tmp/audit.jsonl",
+      "--no-confirm",
+    ]);
+    expect(config).toMatchObject({
+      toolsets: ["invitations", "organization_invitations"],
+      tools: ["list_invitations"],
+      excludeTools: ["revoke_invitation"],
+      readOnly: true,
+      allowProductionWrites: true,
+      auditLog: "/tmp/audit.jsonl",
+      confirm: false,
+    });
+  });
+
+  it("reads every control from its environment variable", () => {
+    const config = loadConfig(
+      env({
+        CLERK_MCP_TOOLSETS: "invitations",
+        CLERK_MCP_TOOLS: "a,b",
+        CLERK_MCP_EXCLUDE_TOOLS: "c",
+        CLERK_MCP_READ_ONLY: "true",
+        CLERK_MCP_ALLOW_PRODUCTION_WRITES: "1",
+        CLERK_MCP_AUDIT_LOG: "/var/log/clerk.jsonl",
+        CLERK_MCP_NO_CONFIRM: "yes",
+      }),
+    );
+    expect(config).toMatchObject({
+      toolsets: ["invitations"],
+      tools: ["a", "b"],
+      excludeTools: ["c"],
+      readOnly: true,
+      allowProductionWrites: true,
+      auditLog: "/var/log/clerk.jsonl",
+      confirm: false,
+    });
+  });
+
+  it("lets a flag win over its environment variable", () => {
+    const config = loadConfig(
+      env({
+        CLERK_MCP_TOOLSETS: "organization_invitations",
+        CLERK_MCP_TOOLS: "x",
+        CLERK_MCP_EXCLUDE_TOOLS: "y",
+        CLERK_MCP_READ_ONLY: "false",
+        CLERK_MCP_AUDIT_LOG: "/from/env",
+        CLERK_MCP_NO_CONFIRM: "off",
+      }),
+      [
+        "--toolsets",
+        "invitations",
+        "--tools",
+        "list_invitations",
+        "--exclude-tools",
+        "revoke_invitation",
+        "--read-only",
+        "--audit-log",
+        "/from/flag",
+        "--no-confirm",
+      ],
+    );
+    expect(config).toMatchObject({
+      toolsets: ["invitations"],
+      tools: ["list_invitations"],
+      excludeTools: ["revoke_invitation"],
+      readOnly: true,
+      auditLog: "/from/flag",
+      confirm: false,
+    });
+  });
+
+  it("treats a false or empty variable as off and an empty list variable as unset", () => {
+    const config = loadConfig(
+      env({
+        CLERK_MCP_ALLOW_PRODUCTION_WRITES: "false",
+        CLERK_MCP_READ_ONLY: "",
+        CLERK_MCP_NO_CONFIRM: "0",
+        CLERK_MCP_TOOLSETS: " ",
+        CLERK_MCP_AUDIT_LOG: "",
+      }),
+    );
+    expect(config).toMatchObject(DEFAULT_CONTROLS);
+  });
+
+  it("reads an explicitly empty --toolsets as no toolset, and joins repeated list flags", () => {
+    const config = loadConfig(env(), ["--toolsets=", "--tools", "a", "--tools", "b,c"]);
+    expect(config.toolsets).toEqual([]);
+    expect(config.tools).toEqual(["a", "b", "c"]);
+  });
+
+  it("refuses a boolean variable that is neither true nor false", () => {
+    expect(() => loadConfig(env({ CLERK_MCP_ALLOW_PRODUCTION_WRITES: "maybe" }))).toThrow(
+      /CLERK_MCP_ALLOW_PRODUCTION_WRITES must be true or false/,
+    );
+  });
+
+  it.each([
+    [["--read-olny"], /--read-olny/],
+    [["--toolsets"], /--toolsets/],
+    [["invitations"], /invitations/],
+    [["--read-only=yes"], /--read-only/],
+    [["--audit-log", ""], /--audit-log needs a file path/],
+  ])("refuses bad flags %j with a ConfigError that lists the options", (argv, message) => {
+    const run = () => loadConfig(env(), argv);
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+  });
+
+  it("recognises --help and --version", () => {
+    expect(infoRequest(["--help"])).toBe("help");
+    expect(infoRequest(["--read-only", "-h"])).toBe("help");
+    expect(infoRequest(["--version"])).toBe("version");
+    expect(infoRequest(["--read-only"])).toBeUndefined();
+  });
+});
