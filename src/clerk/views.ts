@@ -44,6 +44,12 @@ export function isoTime(ms: number | null | undefined): string | null {
   return typeof ms === "number" && Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
+/** The application invitation view plus its `url`, for create results only (a bearer link). */
+export const InvitationWithUrlView = InvitationView.extend({
+  url: z.string().nullable().describe("Sign-up link; anyone holding it can accept"),
+});
+export type InvitationWithUrlView = z.infer<typeof InvitationWithUrlView>;
+
 export function invitationView(raw: InvitationJson): InvitationView {
   return {
     id: raw.id,
@@ -55,6 +61,74 @@ export function invitationView(raw: InvitationJson): InvitationView {
     created_at: isoTime(raw.created_at),
     updated_at: isoTime(raw.updated_at),
   };
+}
+
+export function invitationWithUrlView(raw: InvitationJson): InvitationWithUrlView {
+  return { ...invitationView(raw), url: raw.url ?? null };
+}
+
+export const OrganizationInvitationView = z.object({
+  id: z.string(),
+  email_address: z.string(),
+  role: z.string(),
+  role_name: z.string().nullable(),
+  organization_id: z.string(),
+  status: z.string(),
+  inviter_id: z.string().nullable(),
+  public_metadata: Metadata.nullable(),
+  expires_at: Iso.nullable(),
+  created_at: Iso,
+  updated_at: Iso,
+});
+export type OrganizationInvitationView = z.infer<typeof OrganizationInvitationView>;
+
+/** The organization invitation view plus its `url`, for create results only. */
+export const OrganizationInvitationWithUrlView = OrganizationInvitationView.extend({
+  url: z.string().nullable().describe("Invitation link; anyone holding it can accept"),
+});
+export type OrganizationInvitationWithUrlView = z.infer<typeof OrganizationInvitationWithUrlView>;
+
+/**
+ * The fields of Clerk's `OrganizationInvitation` JSON that the views read
+ * (`/v1/organizations/{organization_id}/invitations…`). `private_metadata` is never shown.
+ */
+export interface OrganizationInvitationJson {
+  id: string;
+  email_address: string;
+  role: string;
+  role_name?: string | null;
+  organization_id: string;
+  status: string;
+  inviter_id?: string | null;
+  public_metadata?: Record<string, unknown> | null;
+  url?: string | null;
+  expires_at?: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export function organizationInvitationView(
+  raw: OrganizationInvitationJson,
+): OrganizationInvitationView {
+  return {
+    id: raw.id,
+    email_address: raw.email_address,
+    role: raw.role,
+    role_name: raw.role_name ?? null,
+    organization_id: raw.organization_id,
+    status: raw.status,
+    inviter_id: raw.inviter_id ?? null,
+    public_metadata: raw.public_metadata ?? null,
+    expires_at: isoTime(raw.expires_at),
+    created_at: isoTime(raw.created_at),
+    updated_at: isoTime(raw.updated_at),
+  };
+}
+
+export function organizationInvitationWithUrlView(
+  raw: OrganizationInvitationJson,
+): OrganizationInvitationWithUrlView {
+  return { ...organizationInvitationView(raw), url: raw.url ?? null };
 }
 
 /**

@@ -1,17 +1,28 @@
 import { z } from "zod";
 import { ToolError } from "../clerk/errors.js";
 import { InvitationId } from "../clerk/ids.js";
-import { findInvitation, revokeInvitation } from "../clerk/invitations.js";
+import {
+  type BulkRevokeItem,
+  createInvitation,
+  createInvitations,
+  findInvitation,
+  lookupInvitations,
+  previewRevokeInvitations,
+  revokeInvitation,
+  revokeInvitations,
+} from "../clerk/invitations.js";
 import {
   compactMetadata,
   INVITATION_STATUSES,
   type InvitationJson,
   InvitationView,
+  InvitationWithUrlView,
   invitationView,
+  invitationWithUrlView,
   isoTime,
   rawOf,
 } from "../clerk/views.js";
-import { defineTool } from "./types.js";
+import { defineTool, type ToolContext } from "./types.js";
 
 /** Application invitations (`inv_…`). Organization invitations live in organization_invitations.ts. */
 
@@ -136,4 +147,241 @@ export const listInvitationsTool = defineTool({
   },
 });
 
-export const invitationTools = [revokeInvitationTool, listInvitationsTool];
+// ---- input fields shared with the organization invitation tools ----
+
+/**
+ * An email address. The check is zod's email pattern, run as a refinement so that the tool
+ * definition carries only `format: email`: the pattern itself costs 70 tokens per tool.
+ */
+export const EmailAddress = z
+  .string()
+  .refine((v) => z.regexes.email.test(v), { error: "expected an email address" })
+  .meta({ format: "email" });
+/** A JSON object; its keys reach Clerk unchanged. */
+export const Metadata = z.looseObject({}, { error: "expected a JSON object" });
+export const RedirectUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+const DAYS = "expected a whole number of days from 1 to 365";
+export const ExpiresInDays = z
+  .number({ error: DAYS })
+  .int({ error: DAYS })
+  .min(1, { error: DAYS })
+  .max(365, { error: DAYS });
+
+const CREATE_OPTIONS = {
+  public_metadata: Metadata.optional(),
+  redirect_url: RedirectUrl.optional(),
+  notify: z.boolean().default(true).describe("Email the link"),
+  ignore_existing: z.boolean().optional().describe("Invite even if invited or a user"),
+  expires_in_days: ExpiresInDays.optional(),
+  template_slug: z.enum(["invitation", "waitlist_invitation"]).optional(),
+};
+
+const CREATE_ANNOTATIONS = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  // It emails someone outside the system.
+  openWorldHint: true,
+};
+
+/**
+ * Reports progress to the client when it asked for it (a `progressToken` in `_meta`). Progress
+ * must increase, so repeats are dropped. Best effort: a lost notification is only logged.
+ */
+export function progressReporter(
+  ctx: ToolContext,
+): ((done: number, total: number) => void) | undefined {
+  const token = ctx.extra._meta?.progressToken;
+  if (token === undefined) return undefined;
+  let last = -1;
+  return (progress, total) => {
+    if (progress <= last) return;
+    last = progress;
+    ctx.extra
+      .sendNotification({
+        method: "notifications/progress",
+        params: { progressToken: token, progress, total },
+      })
+      .catch((err: unknown) => ctx.log.error("progress notification failed", err));
+  };
+}
+
+function countBy<T extends string>(outcomes: T[]): Partial<Record<T, number>> {
+  const counts: Partial<Record<T, number>> = {};
+  for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
+  return counts;
+}
+
+function describeCounts(counts: Record<string, number | undefined>): string {
+  return Object.entries(counts)
+    .map(([outcome, n]) => `${n} ${outcome.replaceAll("_", " ")}`)
+    .join(", ");
+}
+
+/** Removes repeats (by `key`), keeping the first; returns how many were removed. */
+function dedupe(items: string[], key: (s: string) => string = (s) => s) {
+  const seen = new Set<string>();
+  const unique = items.filter((s) => {
+    const k = key(s);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return { unique, removed: items.length - unique.length };
+}
+
+export const createInvitationTool = defineTool({
+  name: "create_invitation",
+  title: "Create application invitation",
+  description:
+    "Invite an email address to sign up. Returns the invitation with its url; with notify false, send that link yourself.",
+  toolset: "invitations",
+  input: { email_address: EmailAddress, ...CREATE_OPTIONS },
+  output: InvitationWithUrlView.shape,
+  annotations: CREATE_ANNOTATIONS,
+  async handler({ email_address, ...options }, { clerk, signal }) {
+    const result = await createInvitation(clerk, email_address, options, signal);
+    if (result.outcome !== "created") throw new ToolError(`${result.error} Nothing changed.`);
+    const view = invitationWithUrlView(result.invitation);
+    const how = options.notify ? "Clerk emailed the link" : "No email was sent: share the url";
+    return {
+      structured: view,
+      summary: `Invited ${view.email_address} (${view.id}). ${how}.${result.note ? ` ${result.note}` : ""}`,
+    };
+  },
+});
+
+const CREATE_OUTCOMES = ["created", "already_invited", "already_a_user", "failed"] as const;
+
+export const createInvitationsTool = defineTool({
+  name: "create_invitations",
+  title: "Create application invitations",
+  description:
+    "Invite up to 100 email addresses with the same options; reports each address's outcome.",
+  toolset: "invitations",
+  input: {
+    email_addresses: z.array(EmailAddress).min(1).max(100),
+    ...CREATE_OPTIONS,
+  },
+  output: {
+    results: z.array(
+      z.object({
+        email_address: z.string(),
+        outcome: z.enum(CREATE_OUTCOMES),
+        invitation: InvitationWithUrlView.optional(),
+        error: z.string().optional(),
+      }),
+    ),
+    counts: z.partialRecord(z.enum(CREATE_OUTCOMES), z.number().int()),
+    duplicates_removed: z.number().int(),
+  },
+  annotations: CREATE_ANNOTATIONS,
+  async handler({ email_addresses, ...options }, ctx) {
+    const { unique, removed } = dedupe(email_addresses, (e) => e.toLowerCase());
+    const items = await createInvitations(
+      ctx.clerk,
+      unique,
+      options,
+      ctx.signal,
+      progressReporter(ctx),
+    );
+    const results = items.map((item) =>
+      item.outcome === "created"
+        ? {
+            email_address: item.email_address,
+            outcome: item.outcome,
+            // Every item shares the same metadata; keep a large one out of 100 copies.
+            invitation: (({ public_metadata, ...v }) => ({
+              ...v,
+              public_metadata: compactMetadata(public_metadata),
+            }))(invitationWithUrlView(item.invitation)),
+          }
+        : { email_address: item.email_address, outcome: item.outcome, error: item.error },
+    );
+    const counts = countBy(results.map((r) => r.outcome));
+    return {
+      structured: { results, counts, duplicates_removed: removed },
+      summary: `${describeCounts(counts)}.${removed ? ` ${removed} repeated address${removed > 1 ? "es were" : " was"} removed.` : ""}`,
+    };
+  },
+});
+
+const REVOKE_OUTCOMES = [
+  "revoked",
+  "would_revoke",
+  "already_revoked",
+  "not_revocable",
+  "not_found",
+  "failed",
+] as const;
+
+export const revokeInvitationsTool = defineTool({
+  name: "revoke_invitations",
+  title: "Revoke application invitations",
+  description:
+    "Revoke up to 100 application invitations; reports each ID's outcome. dry_run previews and changes nothing.",
+  toolset: "invitations",
+  input: {
+    invitation_ids: z.array(InvitationId).min(1).max(100),
+    dry_run: z.boolean().default(false),
+  },
+  output: {
+    dry_run: z.boolean(),
+    results: z.array(
+      z.object({
+        invitation_id: z.string(),
+        outcome: z.enum(REVOKE_OUTCOMES),
+        email_address: z.string().optional(),
+        status: z.string().optional(),
+        error: z.string().optional(),
+      }),
+    ),
+    counts: z.partialRecord(z.enum(REVOKE_OUTCOMES), z.number().int()),
+    duplicates_removed: z.number().int(),
+  },
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  async confirm({ invitation_ids, dry_run }, { clerk, signal }) {
+    if (dry_run) return undefined;
+    const { unique } = dedupe(invitation_ids);
+    const found = await lookupInvitations(clerk, unique, signal);
+    const pending = unique.flatMap((id) => {
+      const inv = found.get(id);
+      return inv?.status === "pending" ? [inv.email_address] : [];
+    });
+    if (pending.length === 0) return undefined;
+    const shown = pending.slice(0, 5).join(", ");
+    const more = pending.length > 5 ? ` and ${pending.length - 5} more` : "";
+    return {
+      message: `Revoke ${pending.length} pending invitation${pending.length > 1 ? "s" : ""} (${shown}${more})? Their sign-up links will stop working.`,
+    };
+  },
+  async handler({ invitation_ids, dry_run }, ctx) {
+    const { unique, removed } = dedupe(invitation_ids);
+    const run = dry_run ? previewRevokeInvitations : revokeInvitations;
+    const results: BulkRevokeItem[] = await run(
+      ctx.clerk,
+      unique,
+      ctx.signal,
+      progressReporter(ctx),
+    );
+    const counts = countBy(results.map((r) => r.outcome));
+    const prefix = dry_run ? "Dry run, nothing changed: " : "";
+    return {
+      structured: { dry_run, results, counts, duplicates_removed: removed },
+      summary: `${prefix}${describeCounts(counts)}.${removed ? ` ${removed} repeated ID${removed > 1 ? "s were" : " was"} removed.` : ""}`,
+    };
+  },
+});
+
+export const invitationTools = [
+  revokeInvitationTool,
+  listInvitationsTool,
+  createInvitationTool,
+  createInvitationsTool,
+  revokeInvitationsTool,
+];

@@ -16,10 +16,14 @@ import { askToConfirm, canConfirm } from "../safety/confirm.js";
 import { productionRefusal, writeMode } from "../safety/mode.js";
 import { isWriteTool } from "../safety/selection.js";
 import { invitationTools } from "./invitations.js";
+import { organizationInvitationTools } from "./organization-invitations.js";
 import type { AnyToolDefinition, ToolContext, ToolSuccess } from "./types.js";
 
 /** Every tool the server knows, in the order `tools/list` shows them. */
-export const ALL_TOOLS: readonly AnyToolDefinition[] = [...invitationTools];
+export const ALL_TOOLS: readonly AnyToolDefinition[] = [
+  ...invitationTools,
+  ...organizationInvitationTools,
+];
 
 export interface RegistryDeps {
   clerk: ClerkGateway;

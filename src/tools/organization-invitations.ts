@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { ToolError } from "../clerk/errors.js";
+import { OrganizationId, OrganizationInvitationId, UserId } from "../clerk/ids.js";
+import {
+  createOrganizationInvitation,
+  getOrganizationInvitation,
+  listOrganizationInvitations,
+  revokeOrganizationInvitation,
+} from "../clerk/organization-invitations.js";
+import {
+  compactMetadata,
+  INVITATION_STATUSES,
+  isoTime,
+  OrganizationInvitationView,
+  OrganizationInvitationWithUrlView,
+  organizationInvitationView,
+  organizationInvitationWithUrlView,
+} from "../clerk/views.js";
+import { EmailAddress, ExpiresInDays, Metadata, RedirectUrl } from "./invitations.js";
+import { defineTool } from "./types.js";
+
+/**
+ * Organization invitations (`orginv_…`): invitations to join one organization. Every tool
+ * needs the organization_id, since Clerk files them under the organization.
+ */
+
+const READ = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+/**
+ * Clerk role keys carry the `org:` prefix; a bare `admin` is the usual mistake. Checked in a
+ * refinement so that the definition carries the description, not the pattern as well.
+ */
+const ROLE_KEY = /^org:[A-Za-z0-9_:-]{1,64}$/;
+const Role = z
+  .string()
+  .superRefine((input, ctx) => {
+    if (ROLE_KEY.test(input)) return;
+    const bare = /^[A-Za-z0-9_-]{1,64}$/.test(input) ? ` (did you mean org:${input}?)` : "";
+    ctx.addIssue({
+      code: "custom",
+      message: `role must be a Clerk role key with the org: prefix${bare}, such as org:member or org:admin.`,
+    });
+  })
+  .describe("Role key with org: prefix, e.g. org:member");
+
+export const listOrganizationInvitationsTool = defineTool({
+  name: "list_organization_invitations",
+  title: "List organization invitations",
+  description:
+    "List an organization's invitations (orginv_…), newest first, all statuses unless filtered. Metadata over 512 bytes shows as {_omitted_bytes}.",
+  toolset: "organization_invitations",
+  input: {
+    organization_id: OrganizationId,
+    status: z.array(z.enum(INVITATION_STATUSES)).min(1).max(4).optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    offset: z.number().int().min(0).max(1_000_000).default(0),
+  },
+  output: {
+    invitations: z.array(OrganizationInvitationView),
+    total_count: z.number().int(),
+    next_offset: z.number().int().nullable(),
+  },
+  annotations: READ,
+  async handler({ organization_id, status, limit, offset }, { clerk, signal }) {
+    const page = await listOrganizationInvitations(
+      clerk,
+      { organization_id, status, limit, offset },
+      signal,
+    );
+    const invitations = page.data.map((raw) => {
+      const view = organizationInvitationView(raw);
+      return { ...view, public_metadata: compactMetadata(view.public_metadata) };
+    });
+    const end = offset + invitations.length;
+    const next_offset = invitations.length > 0 && end < page.total_count ? end : null;
+    return {
+      structured: { invitations, total_count: page.total_count, next_offset },
+      ...(invitations.length === 0
+        ? {
+            summary: `${organization_id} has no organization invitations${status ? ` with status ${status.join(" or ")}` : ""}. Application invitations are listed by list_invitations.`,
+          }
+        : {}),
+    };
+  },
+});
+
+export const getOrganizationInvitationTool = defineTool({
+  name: "get_organization_invitation",
+  title: "Get organization invitation",
+  description: "Get one organization invitation.",
+  toolset: "organization_invitations",
+  input: { organization_id: OrganizationId, invitation_id: OrganizationInvitationId },
+  output: OrganizationInvitationView.shape,
+  annotations: READ,
+  async handler({ organization_id, invitation_id }, { clerk, signal }) {
+    const inv = await getOrganizationInvitation(clerk, organization_id, invitation_id, signal);
+    if (!inv) throw notFound(organization_id, invitation_id);
+    return { structured: organizationInvitationView(inv) };
+  },
+});
+
+export const createOrganizationInvitationTool = defineTool({
+  name: "create_organization_invitation",
+  title: "Create organization invitation",
+  description:
+    "Invite an email address to join an organization. Returns the invitation with its url.",
+  toolset: "organization_invitations",
+  input: {
+    organization_id: OrganizationId,
+    email_address: EmailAddress,
+    role: Role,
+    inviter_user_id: UserId.optional().describe("Must be an org admin"),
+    public_metadata: Metadata.optional(),
+    private_metadata: Metadata.optional(),
+    redirect_url: RedirectUrl.optional(),
+    expires_in_days: ExpiresInDays.optional(),
+  },
+  output: OrganizationInvitationWithUrlView.shape,
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: false,
+    // It emails someone outside the system.
+    openWorldHint: true,
+  },
+  async handler(args, { clerk, signal }) {
+    const { invitation, note } = await createOrganizationInvitation(clerk, args, signal);
+    const view = organizationInvitationWithUrlView(invitation);
+    return {
+      structured: view,
+      summary: `Invited ${view.email_address} to ${view.organization_id} as ${view.role} (${view.id}).${note ? ` ${note}` : ""}`,
+    };
+  },
+});
+
+const NOT_REVOCABLE: Record<string, string> = {
+  accepted:
+    "it was already accepted: the person is a member now, so revoking would change nothing. Remove the membership instead",
+  expired: "it has already expired: its link no longer works, so there is nothing to revoke",
+};
+
+export const revokeOrganizationInvitationTool = defineTool({
+  name: "revoke_organization_invitation",
+  title: "Revoke organization invitation",
+  description:
+    "Revoke a pending organization invitation; an already revoked one is returned unchanged.",
+  toolset: "organization_invitations",
+  input: {
+    organization_id: OrganizationId,
+    invitation_id: OrganizationInvitationId,
+    requesting_user_id: UserId.optional().describe("Must be an org admin"),
+  },
+  output: OrganizationInvitationView.shape,
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  async confirm({ organization_id, invitation_id }, { clerk, signal }) {
+    const inv = await getOrganizationInvitation(clerk, organization_id, invitation_id, signal);
+    if (inv?.status !== "pending") return undefined;
+    return {
+      message: `Revoke the invitation for ${inv.email_address} to ${organization_id} (${inv.id}, role ${inv.role}, status ${inv.status}, created ${isoTime(inv.created_at).slice(0, 10)})? Their invitation link will stop working.`,
+    };
+  },
+  async handler(args, { clerk, signal }) {
+    const { organization_id, invitation_id } = args;
+    const result = await revokeOrganizationInvitation(clerk, args, signal);
+    switch (result.outcome) {
+      case "revoked":
+        return {
+          structured: organizationInvitationView(result.invitation),
+          summary: `Revoked ${invitation_id} for ${result.invitation.email_address}.${result.note ? ` ${result.note}` : ""}`,
+        };
+      case "already_revoked":
+        return {
+          structured: organizationInvitationView(result.invitation),
+          summary: `${invitation_id} for ${result.invitation.email_address} was already revoked; nothing changed.`,
+        };
+      case "not_revocable": {
+        const { status, email_address } = result.invitation;
+        throw new ToolError(
+          `${invitation_id} for ${email_address} cannot be revoked: ${NOT_REVOCABLE[status] ?? `its status is ${status}`}. Nothing changed.`,
+        );
+      }
+      case "not_found":
+        throw notFound(organization_id, invitation_id);
+    }
+  },
+});
+
+function notFound(organization_id: string, invitation_id: string): ToolError {
+  return new ToolError(
+    `Clerk has no invitation ${invitation_id} in organization ${organization_id} (or no such organization). list_organization_invitations finds IDs; application invitations (inv_…) are separate.`,
+  );
+}
+
+export const organizationInvitationTools = [
+  listOrganizationInvitationsTool,
+  getOrganizationInvitationTool,
+  createOrganizationInvitationTool,
+  revokeOrganizationInvitationTool,
+];
