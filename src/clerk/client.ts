@@ -60,6 +60,18 @@ export function createClerkGateway(
     return client;
   };
 
+  // The shared rate-limit gate: after any call sees a 429, no call of this gateway sends a
+  // request until Retry-After has passed (performance.now() ms). Clerk's limit is per
+  // instance, so one caller's 429 means every caller would get one: a bulk tool's workers
+  // pause together instead of each spending requests (and the window) on more 429s.
+  let pausedUntil = 0;
+  const waitForGate = async (signal: AbortSignal | undefined) => {
+    for (let wait = pausedUntil - performance.now(); wait > 0; ) {
+      await sleep(wait, signal);
+      wait = pausedUntil - performance.now();
+    }
+  };
+
   return {
     async call(op, { idempotent, signal }) {
       const clerk = await load();
@@ -72,6 +84,7 @@ export function createClerkGateway(
         return wait <= retry.maxRetryAfterSeconds * 1000 && wait < left ? wait : undefined;
       };
       const runAttempt = async () => {
+        await waitForGate(signal);
         const ctx: AttemptContext = { timeoutMs: config.timeoutMs, signal };
         try {
           return await withAttempt(ctx, () => op(clerk));
@@ -86,19 +99,18 @@ export function createClerkGateway(
         randomize: true,
         maxRetryTime: retry.budgetMs,
         signal,
-        // A wait for Retry-After replaces the backoff; it should not also use up the budget
-        // of retries meant for transient faults.
+        // A wait for Retry-After replaces the backoff (p-retry adds none when no retry is
+        // consumed); it should not use up the retries meant for transient faults.
         shouldConsumeRetry: ({ error }) => !(error instanceof ClerkFailure && error.status === 429),
         shouldRetry: ({ error }) => {
           if (!(error instanceof ClerkFailure)) return false;
           if (error.status === 429) return rateLimitWaitMs(error) !== undefined;
           return idempotent && error.transient;
         },
-        // p-retry then adds its own backoff (baseDelayMs to twice that), which serves as jitter
-        // so that calls held back by one 429 do not all return at the same instant.
-        onFailedAttempt: async ({ error }) => {
+        // Closes the gate for the full Retry-After; the next attempt waits at the gate.
+        onFailedAttempt: ({ error }) => {
           const wait = error instanceof ClerkFailure ? rateLimitWaitMs(error) : undefined;
-          if (wait !== undefined) await sleep(Math.max(0, wait - retry.baseDelayMs), signal);
+          if (wait !== undefined) pausedUntil = Math.max(pausedUntil, performance.now() + wait);
         },
       }).catch((err: unknown) => {
         if (err instanceof ClerkFailure) throw err;
