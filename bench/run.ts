@@ -1,0 +1,625 @@
+/**
+ * `npm run bench`: one run, on this machine, against the emulator on 127.0.0.1, side by side:
+ * this server (dist/index.js), `node -e 0` (the floor for start-up), @clerk/agent-toolkit
+ * 0.3.15 (what users have today) and the same revoke done in-process with @clerk/backend (the
+ * floor for calls). Prints a table and writes bench/results/latest.json. Takes about a minute.
+ *
+ * Options: --runs N (cold starts per subject, default 9, at least 7), --json PATH.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createClerkClient } from "@clerk/backend";
+import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
+import { type Emulator, type RateLimit, startEmulator } from "../emulator/index.js";
+import { procMemory, StdioRpc } from "./lib/rpc.js";
+import { median, percentile, pooled, round } from "./lib/stats.js";
+import { countToolTokens, type ListedTool, type ToolTokens } from "./tokens.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SERVER_BIN = join(ROOT, "dist/index.js");
+const TOOLKIT_BIN = join(
+  ROOT,
+  "node_modules/@clerk/agent-toolkit/dist/modelcontextprotocol/local-server.js",
+);
+
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: "string", default: "9" },
+    json: { type: "string", default: join(ROOT, "bench/results/latest.json") },
+  },
+});
+const RUNS = Math.max(7, Number(opts.runs));
+const WARMUP_CALLS = 20;
+const SEQUENTIAL_CALLS = 200;
+const PARALLEL_CALLS = 320;
+const IN_FLIGHT = 32;
+const BULK = { ids: 300, perCall: 100, rateLimit: { requests: 100, windowMs: 1000 } };
+/** The issue's reference: agent-toolkit 0.3.15's 19 tools, counted as bench/tokens.ts counts. */
+const TOOLKIT_REFERENCE_TOKENS = 5649;
+
+interface Subject {
+  name: string;
+  args: string[];
+  /** The single-revoke tool and its argument name. */
+  revokeTool: string;
+  revokeArg: string;
+}
+
+const SERVER: Subject = {
+  name: "clerk-admin-mcp",
+  args: [SERVER_BIN],
+  revokeTool: "revoke_invitation",
+  revokeArg: "invitation_id",
+};
+const TOOLKIT: Subject = {
+  name: "agent-toolkit 0.3.15",
+  args: [TOOLKIT_BIN],
+  revokeTool: "revokeInvitation",
+  revokeArg: "invitationId",
+};
+
+/** The child sees PATH and HOME, the emulator's URL and key, and nothing else of ours. */
+function childEnv(emu: Emulator): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of ["PATH", "HOME"]) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return { ...env, CLERK_SECRET_KEY: emu.secretKey, CLERK_API_URL: emu.url };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Cold start
+
+interface ColdStart {
+  initializeMs: number[];
+  toolsListMs: number[];
+}
+
+async function nodeFloorOnce(): Promise<number> {
+  const start = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", "0"], { stdio: "ignore" });
+    child.on("exit", () => resolve());
+    child.on("error", reject);
+  });
+  return performance.now() - start;
+}
+
+/** Spawn → `initialize` answered → `tools/list` answered, then stdin closed and exit awaited. */
+async function coldStartOnce(subject: Subject, emu: Emulator): Promise<[number, number]> {
+  const rpc = new StdioRpc(process.execPath, subject.args, childEnv(emu));
+  await rpc.initialize(LATEST_PROTOCOL_VERSION);
+  const init = performance.now() - rpc.spawnedAt;
+  await rpc.request("tools/list");
+  const list = performance.now() - rpc.spawnedAt;
+  await rpc.close();
+  return [init, list];
+}
+
+async function coldStarts(emu: Emulator): Promise<Record<string, ColdStart>> {
+  const out: Record<string, ColdStart> = {
+    "node -e 0": { initializeMs: [], toolsListMs: [] },
+    [SERVER.name]: { initializeMs: [], toolsListMs: [] },
+    [TOOLKIT.name]: { initializeMs: [], toolsListMs: [] },
+  };
+  // One discarded round warms the file cache; then the subjects take turns, so that a burst
+  // of load on the machine does not land on one subject only.
+  for (let round = -1; round < RUNS; round++) {
+    const floor = await nodeFloorOnce();
+    const ours = await coldStartOnce(SERVER, emu);
+    const theirs = await coldStartOnce(TOOLKIT, emu);
+    if (round < 0) continue;
+    out["node -e 0"]?.initializeMs.push(floor);
+    out["node -e 0"]?.toolsListMs.push(floor);
+    out[SERVER.name]?.initializeMs.push(ours[0]);
+    out[SERVER.name]?.toolsListMs.push(ours[1]);
+    out[TOOLKIT.name]?.initializeMs.push(theirs[0]);
+    out[TOOLKIT.name]?.toolsListMs.push(theirs[1]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls and memory
+
+interface CallStats {
+  firstCallMs?: number;
+  sequential: { medianMs: number; p99Ms: number; calls: number };
+  parallel: { inFlight: number; calls: number; wallMs: number; callsPerSecond: number };
+  parallelLatency: { medianMs: number; p99Ms: number };
+  failures: number;
+}
+
+interface ServerRun {
+  tools: ListedTool[];
+  memory: { idlePeakMiB: number; idleRssMiB: number; loadedPeakMiB: number };
+  calls: CallStats;
+}
+
+interface CallResult {
+  isError?: boolean;
+}
+
+function seedPending(emu: Emulator, count: number, tag: string): string[] {
+  return Array.from(
+    { length: count },
+    (_, i) => emu.addInvitation({ email_address: `${tag}-${i}@example.com` }).id,
+  );
+}
+
+/** Runs `revoke` over fresh pending invitations: warm-up, sequential, then 32 in flight. */
+async function measureCalls(
+  emu: Emulator,
+  tag: string,
+  revoke: (id: string) => Promise<boolean>,
+): Promise<CallStats> {
+  const ids = seedPending(emu, 1 + WARMUP_CALLS + SEQUENTIAL_CALLS + PARALLEL_CALLS, tag);
+  let failures = 0;
+  const call = async (id: string) => {
+    if (!(await revoke(id))) failures++;
+  };
+  const first = performance.now();
+  await call(ids[0] as string);
+  const firstCallMs = performance.now() - first;
+  for (const id of ids.slice(1, 1 + WARMUP_CALLS)) await call(id);
+
+  const sequentialIds = ids.slice(1 + WARMUP_CALLS, 1 + WARMUP_CALLS + SEQUENTIAL_CALLS);
+  const sequential = await pooled(sequentialIds, 1, call);
+
+  const parallelIds = ids.slice(1 + WARMUP_CALLS + SEQUENTIAL_CALLS);
+  const wallStart = performance.now();
+  const parallel = await pooled(parallelIds, IN_FLIGHT, call);
+  const wallMs = performance.now() - wallStart;
+
+  const notRevoked = ids.filter((id) => emu.getInvitation(id)?.status !== "revoked").length;
+  return {
+    firstCallMs,
+    sequential: {
+      medianMs: median(sequential),
+      p99Ms: percentile(sequential, 99),
+      calls: sequential.length,
+    },
+    parallel: {
+      inFlight: IN_FLIGHT,
+      calls: parallel.length,
+      wallMs,
+      callsPerSecond: (parallel.length / wallMs) * 1000,
+    },
+    parallelLatency: { medianMs: median(parallel), p99Ms: percentile(parallel, 99) },
+    failures: Math.max(failures, notRevoked),
+  };
+}
+
+async function measureServer(subject: Subject, tag: string): Promise<ServerRun> {
+  const emu = await startEmulator();
+  const rpc = new StdioRpc(process.execPath, subject.args, childEnv(emu));
+  try {
+    await rpc.initialize(LATEST_PROTOCOL_VERSION);
+    const { tools } = await rpc.request<{ tools: ListedTool[] }>("tools/list");
+    await sleep(1000);
+    const idle = await rpc.memory();
+    const calls = await measureCalls(emu, tag, async (id) => {
+      const result = await rpc.request<CallResult>("tools/call", {
+        name: subject.revokeTool,
+        arguments: { [subject.revokeArg]: id },
+      });
+      return result.isError !== true;
+    });
+    const loaded = await rpc.memory();
+    return {
+      tools,
+      memory: { idlePeakMiB: idle.peakMiB, idleRssMiB: idle.rssMiB, loadedPeakMiB: loaded.peakMiB },
+      calls,
+    };
+  } finally {
+    await rpc.close();
+    await emu.close();
+  }
+}
+
+/** The same revoke with @clerk/backend in this process: no MCP, no pipe, no second process. */
+async function measureInProcess(): Promise<CallStats> {
+  const emu = await startEmulator();
+  try {
+    const clerk = createClerkClient({ secretKey: emu.secretKey, apiUrl: emu.url });
+    return await measureCalls(emu, "floor", async (id) => {
+      const inv = await clerk.invitations.revokeInvitation(id);
+      return inv.status === "revoked";
+    });
+  } finally {
+    await emu.close();
+  }
+}
+
+async function nodeIdleMemory(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 5000)"], { stdio: "ignore" });
+  await sleep(1000);
+  const status = await procMemory(child.pid);
+  child.kill();
+  return status.peakMiB;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk revoke under a rate limit
+
+interface BulkResult {
+  available: boolean;
+  ids: number;
+  calls: number;
+  rateLimit: RateLimit;
+  wallMs?: number;
+  minimumMs: number;
+  revoked?: number;
+  rateLimited429?: number;
+  failedCalls?: number;
+  failedItems?: number;
+  requests?: number;
+}
+
+/** Per-item outcomes in a revoke_invitations result, whatever its exact shape. */
+function failedItems(structured: unknown): number {
+  if (!structured || typeof structured !== "object") return 0;
+  const results = (structured as { results?: unknown }).results;
+  if (!Array.isArray(results)) return 0;
+  return results.filter((r) => (r as { outcome?: unknown })?.outcome === "failed").length;
+}
+
+async function measureBulk(listed: readonly ListedTool[]): Promise<BulkResult> {
+  const { rateLimit } = BULK;
+  // The last window can open no sooner than (windows - 1) full windows after the first request.
+  const minimumMs = (Math.ceil(BULK.ids / rateLimit.requests) - 1) * rateLimit.windowMs;
+  const base = { ids: BULK.ids, calls: BULK.ids / BULK.perCall, rateLimit, minimumMs };
+  if (!listed.some((t) => t.name === "revoke_invitations")) return { available: false, ...base };
+
+  const emu = await startEmulator({ rateLimit });
+  const rpc = new StdioRpc(process.execPath, SERVER.args, childEnv(emu));
+  try {
+    await rpc.initialize(LATEST_PROTOCOL_VERSION);
+    const ids = seedPending(emu, BULK.ids, "bulk");
+    let failedCalls = 0;
+    let failed = 0;
+    const start = performance.now();
+    for (let i = 0; i < ids.length; i += BULK.perCall) {
+      const result = await rpc.request<CallResult & { structuredContent?: unknown }>("tools/call", {
+        name: "revoke_invitations",
+        arguments: { invitation_ids: ids.slice(i, i + BULK.perCall) },
+      });
+      if (result.isError) failedCalls++;
+      failed += failedItems(result.structuredContent);
+    }
+    const wallMs = performance.now() - start;
+    return {
+      available: true,
+      ...base,
+      wallMs,
+      revoked: ids.filter((id) => emu.getInvitation(id)?.status === "revoked").length,
+      rateLimited429: emu.rateLimited(),
+      failedCalls,
+      failedItems: failed,
+      requests: emu.requests.length,
+    };
+  } finally {
+    await rpc.close();
+    await emu.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+interface Target {
+  name: string;
+  measured: string;
+  target: string;
+  met: boolean | null;
+}
+
+function fmt(n: number | undefined, digits = 1): string {
+  return n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
+  return rows
+    .map((r, i) => {
+      const line = r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ");
+      return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+    })
+    .join("\n");
+}
+
+async function gitCommit(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on("error", () => resolve(undefined));
+    child.on("exit", (code) => resolve(code === 0 ? out.trim() : undefined));
+  });
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(SERVER_BIN)) throw new Error("dist/index.js is missing: run `npm run build`");
+  if (!existsSync(TOOLKIT_BIN)) throw new Error("@clerk/agent-toolkit is missing: run `npm ci`");
+  const started = performance.now();
+  const loadBefore = os.loadavg()[0];
+
+  log(`cold start: ${RUNS} runs per subject (+1 discarded)…`);
+  const coldEmu = await startEmulator();
+  const cold = await coldStarts(coldEmu).finally(() => coldEmu.close());
+
+  log("calls and memory: clerk-admin-mcp…");
+  const ours = await measureServer(SERVER, "ours");
+  log("calls and memory: agent-toolkit…");
+  const theirs = await measureServer(TOOLKIT, "toolkit");
+  log("calls: in-process @clerk/backend…");
+  const floor = await measureInProcess();
+  const nodeIdlePeakMiB = await nodeIdleMemory();
+  log("bulk: revoke_invitations under the rate limit…");
+  const bulk = await measureBulk(ours.tools);
+
+  const tokens: Record<string, ToolTokens> = {
+    [SERVER.name]: countToolTokens(ours.tools),
+    [TOOLKIT.name]: countToolTokens(theirs.tools),
+  };
+
+  const coldMedians = Object.fromEntries(
+    Object.entries(cold).map(([k, v]) => [
+      k,
+      { initializeMs: median(v.initializeMs), toolsListMs: median(v.toolsListMs) },
+    ]),
+  );
+  const oursCold = coldMedians[SERVER.name]?.toolsListMs ?? Number.NaN;
+  const nodeCold = coldMedians["node -e 0"]?.toolsListMs ?? Number.NaN;
+  const kitCold = coldMedians[TOOLKIT.name]?.toolsListMs ?? Number.NaN;
+  const overheadMs = ours.calls.sequential.medianMs - floor.sequential.medianMs;
+  const oursTok = tokens[SERVER.name] as ToolTokens;
+
+  const targets: Target[] = [
+    {
+      name: "cold start to tools/list vs node -e 0",
+      measured: `${fmt(oursCold / nodeCold, 2)}×`,
+      target: "≤ 1.5×",
+      met: oursCold <= 1.5 * nodeCold,
+    },
+    {
+      name: "cold start to tools/list vs agent-toolkit",
+      measured: `${fmt(oursCold / kitCold, 2)}×`,
+      target: "≤ 0.5×",
+      met: oursCold <= 0.5 * kitCold,
+    },
+    {
+      name: "per-call overhead over in-process floor (median)",
+      measured: `${fmt(overheadMs, 2)} ms`,
+      target: "≤ 0.5 ms",
+      met: overheadMs <= 0.5,
+    },
+    {
+      name: "idle peak RSS vs agent-toolkit",
+      measured: `${fmt(ours.memory.idlePeakMiB / theirs.memory.idlePeakMiB, 2)}×`,
+      target: "≤ 0.8×",
+      met: ours.memory.idlePeakMiB <= 0.8 * theirs.memory.idlePeakMiB,
+    },
+    {
+      name: "bulk revoke wall time vs rate-limit minimum",
+      measured:
+        bulk.wallMs === undefined
+          ? "revoke_invitations not available"
+          : `${fmt(bulk.wallMs / bulk.minimumMs, 2)}× (${bulk.revoked}/${bulk.ids} revoked, ${bulk.failedCalls} failed calls, ${bulk.failedItems} failed items)`,
+      target: "≤ 1.3×, all revoked, none failed",
+      met:
+        bulk.wallMs === undefined
+          ? null
+          : bulk.wallMs <= 1.3 * bulk.minimumMs &&
+            bulk.revoked === bulk.ids &&
+            bulk.failedCalls === 0 &&
+            bulk.failedItems === 0,
+    },
+    {
+      name: "tool-definition tokens per tool (average)",
+      measured: fmt(oursTok.average),
+      target: "≤ 110",
+      met: oursTok.average <= 110,
+    },
+    {
+      name: "tool-definition tokens, whole list vs agent-toolkit reference",
+      measured: `${oursTok.total} (${fmt((oursTok.total / TOOLKIT_REFERENCE_TOKENS) * 100)}% of ${TOOLKIT_REFERENCE_TOKENS}), ${oursTok.count} vs ${tokens[TOOLKIT.name]?.count} tools`,
+      target: "≤ 40%, more tools",
+      met:
+        oursTok.total <= 0.4 * TOOLKIT_REFERENCE_TOKENS &&
+        oursTok.count > (tokens[TOOLKIT.name]?.count ?? 0),
+    },
+  ];
+
+  const out = [
+    "",
+    `clerk-admin-mcp bench — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${fmt(loadBefore, 2)} at start`,
+    "",
+    "Cold start (median of runs, ms)",
+    table([
+      ["subject", "initialize", "tools/list", "runs"],
+      ...Object.entries(cold).map(([name, v]) => [
+        name,
+        fmt(median(v.initializeMs)),
+        fmt(median(v.toolsListMs)),
+        String(v.toolsListMs.length),
+      ]),
+    ]),
+    "",
+    "Memory (MiB)",
+    table([
+      ["subject", "idle peak RSS", "idle RSS", "peak RSS after load"],
+      ["node -e (idle)", fmt(nodeIdlePeakMiB), "", ""],
+      ...(
+        [
+          [SERVER.name, ours],
+          [TOOLKIT.name, theirs],
+        ] as const
+      ).map(([name, r]) => [
+        name,
+        fmt(r.memory.idlePeakMiB),
+        fmt(r.memory.idleRssMiB),
+        fmt(r.memory.loadedPeakMiB),
+      ]),
+    ]),
+    "",
+    `Revoke calls (ms): sequential ×${SEQUENTIAL_CALLS}, then ${PARALLEL_CALLS} with ${IN_FLIGHT} in flight`,
+    table([
+      [
+        "subject",
+        "first call",
+        "seq median",
+        "seq p99",
+        "par median",
+        "par p99",
+        "calls/s",
+        "failed",
+      ],
+      ...(
+        [
+          [SERVER.name, ours.calls],
+          [TOOLKIT.name, theirs.calls],
+          ["in-process @clerk/backend", floor],
+        ] as const
+      ).map(([name, c]) => [
+        name,
+        fmt(c.firstCallMs),
+        fmt(c.sequential.medianMs, 2),
+        fmt(c.sequential.p99Ms, 2),
+        fmt(c.parallelLatency.medianMs, 2),
+        fmt(c.parallelLatency.p99Ms, 2),
+        fmt(c.parallel.callsPerSecond, 0),
+        String(c.failures),
+      ]),
+    ]),
+    "",
+    `Bulk: ${BULK.ids} IDs via revoke_invitations in ${BULK.ids / BULK.perCall} calls, emulator limited to ${BULK.rateLimit.requests} requests per ${BULK.rateLimit.windowMs} ms`,
+    bulk.available
+      ? table([
+          [
+            "wall ms",
+            "minimum ms",
+            "ratio",
+            "revoked",
+            "429s",
+            "requests",
+            "failed calls",
+            "failed items",
+          ],
+          [
+            fmt(bulk.wallMs, 0),
+            String(bulk.minimumMs),
+            `${fmt((bulk.wallMs ?? 0) / bulk.minimumMs, 2)}×`,
+            `${bulk.revoked}/${bulk.ids}`,
+            String(bulk.rateLimited429),
+            String(bulk.requests),
+            String(bulk.failedCalls),
+            String(bulk.failedItems),
+          ],
+        ])
+      : "  skipped: this build has no revoke_invitations",
+    "",
+    "Tool-definition tokens (o200k_base; name + description + inputSchema)",
+    table([
+      ["subject", "tools", "total", "average", "largest"],
+      ...Object.entries(tokens).map(([name, t]) => {
+        const largest = [...t.perTool].sort((a, b) => b.tokens - a.tokens)[0];
+        return [
+          name,
+          String(t.count),
+          String(t.total),
+          fmt(t.average),
+          largest ? `${largest.name} (${largest.tokens})` : "",
+        ];
+      }),
+    ]),
+    "",
+    table([
+      ["clerk-admin-mcp tool", "tokens"],
+      ...oursTok.perTool.map((p) => [p.name, String(p.tokens)]),
+    ]),
+    "",
+    "Targets",
+    table([
+      ["target", "measured", "goal", "met"],
+      ...targets.map((t) => [
+        t.name,
+        t.measured,
+        t.target,
+        t.met === null ? "n/a" : t.met ? "yes" : "NO",
+      ]),
+    ]),
+    "",
+  ];
+  process.stdout.write(out.join("\n"));
+
+  const results = {
+    meta: {
+      date: new Date().toISOString(),
+      commit: await gitCommit(),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadAverageAtStart: loadBefore,
+      runs: RUNS,
+      durationSeconds: round((performance.now() - started) / 1000, 1),
+    },
+    coldStart: Object.fromEntries(
+      Object.entries(cold).map(([k, v]) => [
+        k,
+        {
+          initializeMedianMs: round(median(v.initializeMs)),
+          toolsListMedianMs: round(median(v.toolsListMs)),
+          initializeMs: v.initializeMs.map((x) => round(x)),
+          toolsListMs: v.toolsListMs.map((x) => round(x)),
+        },
+      ]),
+    ),
+    memory: {
+      "node -e (idle)": { idlePeakMiB: round(nodeIdlePeakMiB) },
+      [SERVER.name]: roundAll(ours.memory),
+      [TOOLKIT.name]: roundAll(theirs.memory),
+    },
+    calls: {
+      [SERVER.name]: roundAll(ours.calls),
+      [TOOLKIT.name]: roundAll(theirs.calls),
+      "in-process @clerk/backend": roundAll(floor),
+    },
+    bulk: roundAll(bulk),
+    tokens,
+    targets,
+  };
+  await mkdir(dirname(opts.json), { recursive: true });
+  await writeFile(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${opts.json} in ${fmt((performance.now() - started) / 1000)} s`);
+}
+
+/** Rounds every number in a plain JSON value. */
+function roundAll<T>(value: T): T {
+  if (typeof value === "number") return round(value) as T;
+  if (Array.isArray(value)) return value.map(roundAll) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundAll(v)])) as T;
+  }
+  return value;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
