@@ -269,6 +269,7 @@ export const createInvitationsTool = defineTool({
         email_address: z.string(),
         outcome: z.enum(CREATE_OUTCOMES),
         invitation: InvitationWithUrlView.optional(),
+        note: z.string().optional(),
         error: z.string().optional(),
       }),
     ),
@@ -295,6 +296,7 @@ export const createInvitationsTool = defineTool({
               ...v,
               public_metadata: compactMetadata(public_metadata),
             }))(invitationWithUrlView(item.invitation)),
+            ...(item.note ? { note: item.note } : {}),
           }
         : { email_address: item.email_address, outcome: item.outcome, error: item.error },
     );
