@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+
+/**
+ * Bad input to the application invitation tools gets a clear error and reaches no endpoint:
+ * each case asserts the emulator's request log stays empty.
+ */
+
+const ok = { email_address: "ok@example.com" };
+const CRAFTED_IDS: unknown[] = [
+  "inv_1/../../users/user_1/ban",
+  "inv_1#",
+  "inv_1?x=1",
+  "inv_1%2F..",
+  "",
+  " inv_1",
+  42,
+  { id: "inv_1" },
+  null,
+];
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `inv_${i}`);
+const addresses = (n: number) => Array.from({ length: n }, (_, i) => `p${i}@example.com`);
+
+type Case = [label: string, tool: string, args: Record<string, unknown>, message?: RegExp];
+
+const CASES: Case[] = [
+  // create_invitation
+  ["missing email_address", "create_invitation", {}],
+  ["email not an address", "create_invitation", { email_address: "not-an-email" }, /email/],
+  ["email a number", "create_invitation", { email_address: 5 }],
+  ["unknown key emailAddress", "create_invitation", { emailAddress: "ok@example.com" }],
+  ...(["x", 5, [1, 2], null, true] as unknown[]).map(
+    (v): Case => [
+      `public_metadata ${JSON.stringify(v)}`,
+      "create_invitation",
+      { ...ok, public_metadata: v },
+    ],
+  ),
+  ...([0, 366, 7.5, -1, "7"] as unknown[]).map(
+    (v): Case => [
+      `expires_in_days ${JSON.stringify(v)}`,
+      "create_invitation",
+      { ...ok, expires_in_days: v },
+      /days from 1 to 365|number/,
+    ],
+  ),
+  ...[
+    "javascript:alert(1)",
+    "not a url",
+    "ftp://example.com/x",
+    "data:text/html,hi",
+    "/relative",
+  ].map(
+    (v): Case => [
+      `redirect_url ${v}`,
+      "create_invitation",
+      { ...ok, redirect_url: v },
+      /http\(s\) URL/,
+    ],
+  ),
+  ["unknown template_slug", "create_invitation", { ...ok, template_slug: "welcome" }],
+  ["notify not a boolean", "create_invitation", { ...ok, notify: "yes" }],
+  // create_invitations
+  ["no addresses", "create_invitations", { email_addresses: [] }],
+  ["101 addresses", "create_invitations", { email_addresses: addresses(101) }],
+  [
+    "one bad address among good ones",
+    "create_invitations",
+    { email_addresses: ["a@example.com", "nope"] },
+  ],
+  [
+    "bulk expires_in_days 0",
+    "create_invitations",
+    { email_addresses: ["a@example.com"], expires_in_days: 0 },
+  ],
+  [
+    "bulk javascript: redirect",
+    "create_invitations",
+    { email_addresses: ["a@example.com"], redirect_url: "javascript:alert(1)" },
+  ],
+  [
+    "bulk metadata not an object",
+    "create_invitations",
+    { email_addresses: ["a@example.com"], public_metadata: "x" },
+  ],
+  [
+    "bulk unknown template_slug",
+    "create_invitations",
+    { email_addresses: ["a@example.com"], template_slug: "x" },
+  ],
+  ["addresses not an array", "create_invitations", { email_addresses: "a@example.com" }],
+  // revoke_invitations
+  ["no IDs", "revoke_invitations", { invitation_ids: [] }],
+  ["101 IDs", "revoke_invitations", { invitation_ids: ids(101) }],
+  ["IDs not an array", "revoke_invitations", { invitation_ids: "inv_1" }],
+  ["dry_run not a boolean", "revoke_invitations", { invitation_ids: ["inv_1"], dry_run: "yes" }],
+  [
+    "an organization invitation ID",
+    "revoke_invitations",
+    { invitation_ids: ["inv_1", "orginv_1"] },
+    /organization invitation ID.*revoke_organization_invitation/,
+  ],
+  ["invitationIds instead", "revoke_invitations", { invitationIds: ["inv_1"] }],
+  ...CRAFTED_IDS.map(
+    (v): Case => [
+      `crafted ID ${JSON.stringify(v)} among good ones`,
+      "revoke_invitations",
+      { invitation_ids: ["inv_1", v] },
+    ],
+  ),
+  // revoke_invitation keeps the two kinds apart
+  [
+    "orginv_ to revoke_invitation",
+    "revoke_invitation",
+    { invitation_id: "orginv_abc" },
+    /organization invitation ID.*revoke_organization_invitation.*organization_id/,
+  ],
+];
+
+describe("application invitation tools refuse bad input before any request", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.emu.clearRequests());
+
+  it.each(CASES)("%s (%s)", async (_label, tool, args, message) => {
+    const result = await h.call(tool, args);
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    if (message) expect(textOf(result)).toMatch(message);
+    expect(h.emu.requests).toEqual([]);
+  });
+
+  it("the cases above would reach the emulator if valid (control)", async () => {
+    const result = await h.call("revoke_invitations", { invitation_ids: ["inv_1"], dry_run: true });
+    expect(result.isError).toBeFalsy();
+    expect(h.emu.requests.length).toBeGreaterThan(0);
+  });
+});

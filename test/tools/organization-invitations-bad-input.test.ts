@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+
+/**
+ * Bad input to the organization invitation tools gets a clear error and reaches no endpoint.
+ * Every `*_id` argument gets crafted values: `@clerk/backend` puts them into URL paths
+ * unencoded, and `revokeOrganizationInvitation` does not even check the invitation ID.
+ */
+
+const ORG = "org_acme000001";
+const INV = "orginv_abc000001";
+const crafted = (prefix: string): unknown[] => [
+  `${prefix}1/../../users/user_1/ban`,
+  `${prefix}1#`,
+  `${prefix}1?x=1`,
+  `${prefix}1%2F..`,
+  "",
+  7,
+  { id: `${prefix}1` },
+];
+
+type Case = [label: string, tool: string, args: Record<string, unknown>, message?: RegExp];
+
+const create = { organization_id: ORG, email_address: "a@example.com", role: "org:member" };
+const revoke = { organization_id: ORG, invitation_id: INV };
+
+const idCases = (
+  tool: string,
+  base: Record<string, unknown>,
+  field: string,
+  prefix: string,
+): Case[] =>
+  crafted(prefix).map(
+    (v): Case => [`${field} ${JSON.stringify(v)}`, tool, { ...base, [field]: v }],
+  );
+
+const CASES: Case[] = [
+  ...idCases("list_organization_invitations", {}, "organization_id", "org_"),
+  ...idCases("get_organization_invitation", { invitation_id: INV }, "organization_id", "org_"),
+  ...idCases("get_organization_invitation", { organization_id: ORG }, "invitation_id", "orginv_"),
+  ...idCases("create_organization_invitation", create, "organization_id", "org_"),
+  ...idCases("create_organization_invitation", create, "inviter_user_id", "user_"),
+  ...idCases("revoke_organization_invitation", revoke, "organization_id", "org_"),
+  ...idCases("revoke_organization_invitation", revoke, "invitation_id", "orginv_"),
+  ...idCases("revoke_organization_invitation", revoke, "requesting_user_id", "user_"),
+  [
+    "an application invitation ID",
+    "revoke_organization_invitation",
+    { organization_id: ORG, invitation_id: "inv_123" },
+    /application invitation ID/,
+  ],
+  [
+    "an organization invitation ID as organization_id",
+    "get_organization_invitation",
+    { organization_id: INV, invitation_id: INV },
+    /organization invitation ID/,
+  ],
+  ["missing organization_id", "revoke_organization_invitation", { invitation_id: INV }],
+  ["organizationId instead", "list_organization_invitations", { organizationId: ORG }],
+  ["unknown status", "list_organization_invitations", { organization_id: ORG, status: ["x"] }],
+  [
+    "status not an array",
+    "list_organization_invitations",
+    { organization_id: ORG, status: "pending" },
+  ],
+  ["limit 101", "list_organization_invitations", { organization_id: ORG, limit: 101 }],
+  ["limit 0", "list_organization_invitations", { organization_id: ORG, limit: 0 }],
+  ["offset -1", "list_organization_invitations", { organization_id: ORG, offset: -1 }],
+  [
+    "bare role admin",
+    "create_organization_invitation",
+    { ...create, role: "admin" },
+    /org: prefix \(did you mean org:admin\?\)/,
+  ],
+  ["role missing", "create_organization_invitation", { ...create, role: undefined }],
+  ["role org: only", "create_organization_invitation", { ...create, role: "org:" }, /org: prefix/],
+  ["bad email", "create_organization_invitation", { ...create, email_address: "nope" }],
+  ...(["x", [1], 3] as unknown[]).flatMap((v): Case[] => [
+    [
+      `public_metadata ${JSON.stringify(v)}`,
+      "create_organization_invitation",
+      { ...create, public_metadata: v },
+    ],
+    [
+      `private_metadata ${JSON.stringify(v)}`,
+      "create_organization_invitation",
+      { ...create, private_metadata: v },
+    ],
+  ]),
+  ...([0, 366, 7.5] as unknown[]).map(
+    (v): Case => [
+      `expires_in_days ${v}`,
+      "create_organization_invitation",
+      { ...create, expires_in_days: v },
+      /days from 1 to 365/,
+    ],
+  ),
+  ...["javascript:alert(1)", "not a url"].map(
+    (v): Case => [
+      `redirect_url ${v}`,
+      "create_organization_invitation",
+      { ...create, redirect_url: v },
+      /http\(s\) URL/,
+    ],
+  ),
+];
+
+describe("organization invitation tools refuse bad input before any request", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ seed: { organizations: [{ id: ORG, name: "Acme" }] } });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.emu.clearRequests());
+
+  it.each(CASES)("%s (%s)", async (_label, tool, args, message) => {
+    const result = await h.call(tool, args);
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    if (message) expect(textOf(result)).toMatch(message);
+    expect(h.emu.requests).toEqual([]);
+  });
+
+  it("a valid call does reach the emulator (control)", async () => {
+    const result = await h.call("list_organization_invitations", { organization_id: ORG });
+    expect(result.isError).toBeFalsy();
+    expect(h.emu.requests).toHaveLength(1);
+  });
+});
