@@ -56,7 +56,7 @@ export const listOrganizationInvitationsTool = defineTool({
   toolset: "organization_invitations",
   input: {
     organization_id: OrganizationId,
-    status: z.array(z.enum(INVITATION_STATUSES)).min(1).max(4).optional(),
+    status: z.array(z.enum(INVITATION_STATUSES)).optional(),
     limit: z.number().int().min(1).max(100).default(20),
     offset: z.number().int().min(0).max(1_000_000).default(0),
   },
