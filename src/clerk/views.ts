@@ -10,6 +10,13 @@ export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"]
 export const InvitationStatus = z.enum(INVITATION_STATUSES);
 
 const Iso = z.string().describe("ISO-8601 UTC");
+/**
+ * Lists keep each item's `public_metadata` only when it is small, so that a page of 100 stays
+ * far below clients' output caps (Claude Code's is 25k tokens). Larger metadata is replaced by
+ * a marker giving its size; the single-invitation tools return it whole.
+ */
+export const LIST_METADATA_MAX_BYTES = 512;
+const LIST_METADATA_NOTE = `In lists, metadata over ${LIST_METADATA_MAX_BYTES} bytes is replaced by {_omitted_bytes: N}`;
 const Metadata = z.record(z.string(), z.unknown());
 
 export const InvitationView = z.object({
@@ -17,7 +24,7 @@ export const InvitationView = z.object({
   email_address: z.string(),
   status: z.string(),
   revoked: z.boolean(),
-  public_metadata: Metadata.nullable(),
+  public_metadata: Metadata.nullable().describe(LIST_METADATA_NOTE),
   expires_at: Iso.nullable(),
   created_at: Iso,
   updated_at: Iso,
@@ -75,7 +82,7 @@ export const OrganizationInvitationView = z.object({
   organization_id: z.string(),
   status: z.string(),
   inviter_id: z.string().nullable(),
-  public_metadata: Metadata.nullable(),
+  public_metadata: Metadata.nullable().describe(LIST_METADATA_NOTE),
   expires_at: Iso.nullable(),
   created_at: Iso,
   updated_at: Iso,
@@ -130,13 +137,6 @@ export function organizationInvitationWithUrlView(
 ): OrganizationInvitationWithUrlView {
   return { ...organizationInvitationView(raw), url: raw.url ?? null };
 }
-
-/**
- * Lists keep each item's `public_metadata` only when it is small, so that a page of 100 stays
- * far below clients' output caps (Claude Code's is 25k tokens). Larger metadata is replaced by
- * a marker giving its size; the single-invitation tools return it whole.
- */
-export const LIST_METADATA_MAX_BYTES = 512;
 
 export function compactMetadata(
   metadata: Record<string, unknown> | null,

@@ -36,10 +36,10 @@ export const revokeInvitationTool = defineTool({
   name: "revoke_invitation",
   title: "Revoke application invitation",
   description:
-    "Revoke a pending application invitation so its sign-up link stops working. Idempotent: an already revoked invitation is returned unchanged. Get IDs from list_invitations.",
+    "Revoke a pending application invitation: its sign-up link stops working. An already revoked one is returned unchanged. IDs come from list_invitations.",
   toolset: "invitations",
   input: {
-    invitation_id: InvitationId.describe("Application invitation ID (inv_…)"),
+    invitation_id: InvitationId,
   },
   output: InvitationView.shape,
   annotations: {
@@ -82,28 +82,26 @@ export const revokeInvitationTool = defineTool({
   },
 });
 
+// Clerk also takes a `+` prefix for ascending; the bare name means the same.
 const ORDER_BY = [
   "created_at",
   "-created_at",
-  "+created_at",
   "email_address",
   "-email_address",
-  "+email_address",
   "expires_at",
   "-expires_at",
-  "+expires_at",
 ] as const;
 
 export const listInvitationsTool = defineTool({
   name: "list_invitations",
   title: "List application invitations",
   description:
-    "List application invitations (inv_…), newest first. Without status, Clerk leaves revoked ones out. Organization invitations are not included: use list_organization_invitations. Metadata over 512 bytes shows as {_omitted_bytes}.",
+    "List application invitations (inv_…), newest first; revoked ones only with status revoked. Organization invitations: list_organization_invitations.",
   toolset: "invitations",
   input: {
     status: z.enum(INVITATION_STATUSES).optional(),
-    query: z.string().min(1).max(200).optional().describe("Matches email address or ID"),
-    order_by: z.enum(ORDER_BY).optional().describe("Default -created_at"),
+    query: z.string().min(1).optional().describe("Email address or ID"),
+    order_by: z.enum(ORDER_BY).optional(),
     limit: z.number().int().min(1).max(100).default(20),
     offset: z.number().int().min(0).default(0),
   },

@@ -46,13 +46,13 @@ const Role = z
       message: `role must be a Clerk role key with the org: prefix${bare}, such as org:member or org:admin.`,
     });
   })
-  .describe("Role key with org: prefix, e.g. org:member");
+  .describe("e.g. org:member");
 
 export const listOrganizationInvitationsTool = defineTool({
   name: "list_organization_invitations",
   title: "List organization invitations",
   description:
-    "List an organization's invitations (orginv_…), newest first, all statuses unless filtered. Metadata over 512 bytes shows as {_omitted_bytes}.",
+    "List an organization's invitations (orginv_…), newest first, all statuses unless filtered.",
   toolset: "organization_invitations",
   input: {
     organization_id: OrganizationId,

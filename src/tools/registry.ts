@@ -16,6 +16,7 @@ import { askToConfirm, canConfirm } from "../safety/confirm.js";
 import { productionRefusal, writeMode } from "../safety/mode.js";
 import { isWriteTool } from "../safety/selection.js";
 import { invitationTools } from "./invitations.js";
+import { serveToolList } from "./listing.js";
 import { organizationInvitationTools } from "./organization-invitations.js";
 import type { AnyToolDefinition, ToolContext, ToolSuccess } from "./types.js";
 
@@ -70,6 +71,7 @@ export function registerTools(
       },
     );
   }
+  serveToolList(server, tools);
 }
 
 async function runWrite(

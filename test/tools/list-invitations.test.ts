@@ -59,7 +59,7 @@ describe("list_invitations", () => {
     const result = await h.call("list_invitations", {
       status: "pending",
       query: "user0",
-      order_by: "+email_address",
+      order_by: "email_address",
       limit: 5,
     });
     const page = result.structuredContent as unknown as Page;
@@ -73,7 +73,7 @@ describe("list_invitations", () => {
     expect(h.emu.requests[0]?.query).toMatchObject({
       status: "pending",
       query: "user0",
-      order_by: "+email_address",
+      order_by: "email_address",
       limit: "5",
     });
   });

@@ -1,0 +1,68 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { AnyToolDefinition } from "./types.js";
+
+/**
+ * `tools/list`, served from our own definitions. Tool definitions are paid for in context
+ * tokens in every conversation, and the SDK's own listing spends about 30 tokens a tool on
+ * JSON Schema that says nothing (`$schema`, `maximum: 9007199254740991`, empty `properties`).
+ * This listing sends the same schemas with only that noise removed; the SDK still validates
+ * every call against the zod schemas, so what is enforced does not change.
+ */
+export function serveToolList(server: McpServer, tools: readonly AnyToolDefinition[]): void {
+  // Built once: the list cannot change while the server runs.
+  const listing: Tool[] = tools.map(toolListing);
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+}
+
+export function toolListing(tool: AnyToolDefinition): Tool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: objectSchema(z.strictObject(tool.input), "input"),
+    outputSchema: objectSchema(z.object(tool.output), "output"),
+    annotations: { title: tool.title, ...tool.annotations },
+  };
+}
+
+function objectSchema(schema: z.ZodObject, io: "input" | "output") {
+  // No `$schema`: MCP reads a schema without one as JSON Schema 2020-12, the target used here.
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { target: "draft-2020-12", io });
+  return { ...(compactSchema(json) as Record<string, unknown>), type: "object" as const };
+}
+
+const UNBOUNDED = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
+
+/**
+ * Removes what does not change a schema's meaning: bounds that are only JavaScript's safe
+ * integer range, `propertyNames: {type: string}` (JSON keys are always strings), and on a free
+ * object, empty `properties` and `additionalProperties: {}` (the defaults).
+ */
+export function compactSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(compactSchema);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === "maximum" || key === "minimum") && UNBOUNDED.has(value as number)) continue;
+    if (key === "propertyNames" && isStringType(value)) continue;
+    if (key === "properties" && isEmptyObject(value)) continue;
+    if (key === "additionalProperties" && isEmptyObject(value)) continue;
+    out[key] = compactSchema(value);
+  }
+  return out;
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.keys(value).length === 0;
+}
+
+function isStringType(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.keys(value).length === 1 &&
+    (value as { type?: unknown }).type === "string"
+  );
+}
