@@ -88,7 +88,8 @@ async function runWrite(
     return errorResult(text);
   };
 
-  if (writeMode(config) === "production-writes-blocked") {
+  // A dry run only reads, so the production guard lets it through (it is still audited).
+  if (writeMode(config) === "production-writes-blocked" && args.dry_run !== true) {
     return notSent(
       { outcome: "refused", reason: "production_writes_blocked" },
       productionRefusal(tool.name),

@@ -167,4 +167,20 @@ describe("create_invitation", () => {
     expect(textOf(result)).toContain("--allow-production-writes");
     expect(hh.emu.requests).toEqual([]);
   });
+
+  it("lets a revoke_invitations dry run through on production, since it only reads", async () => {
+    const hh = await confirming(
+      { action: "accept", content: { confirm: true } },
+      { secretKey: "sk_live_bulkProductionKey00112233" },
+    );
+    const ids = seedPending(hh, 2);
+    const dry = await hh.call("revoke_invitations", { invitation_ids: ids, dry_run: true });
+    expect(dry.isError).toBeFalsy();
+    expect(dry.structuredContent).toMatchObject({ counts: { would_revoke: 2 } });
+    expect(hh.emu.writes()).toEqual([]);
+    const real = await hh.call("revoke_invitations", { invitation_ids: ids });
+    expect(real.isError).toBe(true);
+    expect(textOf(real)).toContain("--allow-production-writes");
+    expect(hh.emu.writes()).toEqual([]);
+  });
 });
