@@ -116,15 +116,7 @@ export function createClerkGateway(
         if (err instanceof ClerkFailure) throw err;
         // p-retry rejects with the abort reason, which MCP lets a client set to anything.
         if (signal?.aborted) {
-          throw new ClerkFailure(
-            "cancelled",
-            undefined,
-            [],
-            undefined,
-            undefined,
-            undefined,
-            "cancelled",
-          );
+          throw ClerkFailure.cancelled();
         }
         throw toClerkFailure(err, undefined);
       });

@@ -18,19 +18,41 @@ export interface ClerkErrorItem {
 
 export type FailureKind = "http" | "timeout" | "network" | "cancelled";
 
+/** What is known about a failed Backend API call. */
+export interface ClerkFailureFacts {
+  kind: FailureKind;
+  status?: number | undefined;
+  errors?: ClerkErrorItem[];
+  traceId?: string | undefined;
+  retryAfterSeconds?: number | undefined;
+  /** The start of a non-JSON error body (an HTML page from a gateway). */
+  bodySnippet?: string | undefined;
+  detail?: string;
+}
+
 /** A failed Backend API call, normalised from whatever `@clerk/backend` or fetch threw. */
 export class ClerkFailure extends Error {
   override name = "ClerkFailure";
-  constructor(
-    readonly kind: FailureKind,
-    readonly status: number | undefined,
-    readonly errors: ClerkErrorItem[],
-    readonly traceId: string | undefined,
-    readonly retryAfterSeconds: number | undefined,
-    readonly bodySnippet: string | undefined,
-    detail: string,
-  ) {
-    super(detail);
+  readonly kind: FailureKind;
+  readonly status: number | undefined;
+  readonly errors: ClerkErrorItem[];
+  readonly traceId: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
+  readonly bodySnippet: string | undefined;
+
+  constructor(facts: ClerkFailureFacts) {
+    super(facts.detail ?? facts.kind);
+    this.kind = facts.kind;
+    this.status = facts.status;
+    this.errors = facts.errors ?? [];
+    this.traceId = facts.traceId;
+    this.retryAfterSeconds = facts.retryAfterSeconds;
+    this.bodySnippet = facts.bodySnippet;
+  }
+
+  /** The call was cancelled (MCP `notifications/cancelled`). */
+  static cancelled(): ClerkFailure {
+    return new ClerkFailure({ kind: "cancelled", detail: "cancelled" });
   }
 
   /** Worth retrying if the request is idempotent. */
@@ -63,7 +85,7 @@ export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): C
   if (err instanceof ClerkFailure) return err;
   if (ctx?.failure) {
     const detail = err instanceof Error ? err.message : String(err);
-    return new ClerkFailure(ctx.failure, undefined, [], undefined, undefined, undefined, detail);
+    return new ClerkFailure({ kind: ctx.failure, detail });
   }
   if (isClerkAPIResponseError(err)) {
     const errors: ClerkErrorItem[] = err.errors.map((e) => ({
@@ -73,27 +95,18 @@ export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): C
       ...(e.meta ? { meta: { ...e.meta } } : {}),
     }));
     // Without a status the SDK caught a fetch error itself (`unexpected_error`).
-    const kind: FailureKind = err.status ? "http" : "network";
-    return new ClerkFailure(
-      kind,
-      err.status || undefined,
+    return new ClerkFailure({
+      kind: err.status ? "http" : "network",
+      status: err.status || undefined,
       errors,
-      err.clerkTraceId || undefined,
-      err.retryAfter,
-      ctx?.bodySnippet,
-      err.message,
-    );
+      traceId: err.clerkTraceId || undefined,
+      retryAfterSeconds: err.retryAfter,
+      bodySnippet: ctx?.bodySnippet,
+      detail: err.message,
+    });
   }
   if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) {
-    return new ClerkFailure(
-      "cancelled",
-      undefined,
-      [],
-      undefined,
-      undefined,
-      undefined,
-      err.message,
-    );
+    return new ClerkFailure({ kind: "cancelled", detail: err.message });
   }
   throw err;
 }

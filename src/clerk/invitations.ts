@@ -544,14 +544,6 @@ async function forEachBounded<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   if (failure) throw failure.error;
   if (signal?.aborted) {
-    throw new ClerkFailure(
-      "cancelled",
-      undefined,
-      [],
-      undefined,
-      undefined,
-      undefined,
-      "cancelled",
-    );
+    throw ClerkFailure.cancelled();
   }
 }

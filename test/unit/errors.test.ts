@@ -12,19 +12,18 @@ const http = (
   status: number,
   extra: Partial<{ codes: string[]; trace: string; retry: number; snippet: string }> = {},
 ) =>
-  new ClerkFailure(
-    "http",
+  new ClerkFailure({
+    kind: "http",
     status,
-    (extra.codes ?? []).map((code) => ({
+    errors: (extra.codes ?? []).map((code) => ({
       code,
       message: `${code} message`,
       long_message: `${code} long.`,
     })),
-    extra.trace,
-    extra.retry,
-    extra.snippet,
-    "failed",
-  );
+    traceId: extra.trace,
+    retryAfterSeconds: extra.retry,
+    bodySnippet: extra.snippet,
+  });
 
 const text = (r: ReturnType<typeof toErrorResult>) =>
   r.content.map((c) => (c.type === "text" ? c.text : "")).join("");
@@ -56,22 +55,13 @@ describe("toErrorResult", () => {
       http(502, { snippet: "<html>Bad gateway</html>" }),
       [/non-JSON body: "<html>Bad gateway<\/html>"/],
     ],
-    [
-      "timeout",
-      new ClerkFailure("timeout", undefined, [], undefined, undefined, undefined, "x"),
-      [/did not answer in time/],
-    ],
+    ["timeout", new ClerkFailure({ kind: "timeout" }), [/did not answer in time/]],
     [
       "network",
-      new ClerkFailure(
-        "network",
-        undefined,
-        [{ code: "unexpected_error", message: "ECONNREFUSED" }],
-        undefined,
-        undefined,
-        undefined,
-        "x",
-      ),
+      new ClerkFailure({
+        kind: "network",
+        errors: [{ code: "unexpected_error", message: "ECONNREFUSED" }],
+      }),
       [/Could not reach/, /ECONNREFUSED/],
     ],
     [

@@ -9,7 +9,7 @@ import { ClerkFailure } from "../../src/clerk/errors.js";
  */
 
 const rateLimited = (seconds: number) =>
-  new ClerkFailure("http", 429, [], undefined, seconds, undefined, "rate limited");
+  new ClerkFailure({ kind: "http", status: 429, retryAfterSeconds: seconds });
 
 describe("shared rate-limit gate", () => {
   beforeEach(() => {
