@@ -57,6 +57,21 @@ export function effectiveStatus(
   return status;
 }
 
+/**
+ * A seed's `expires_at`: as given, or Clerk's default of 30 days after creation; a seed whose
+ * status is `expired` but gives no date gets one just past.
+ */
+function seedExpiry(
+  given: number | null | undefined,
+  status: string,
+  createdAt: number,
+  now: number,
+): number | null {
+  if (given !== undefined) return given;
+  const standard = createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS;
+  return status === "expired" ? Math.min(now, standard) - 1 : standard;
+}
+
 function slugify(name: string): string {
   const slug = name
     .toLowerCase()
@@ -103,12 +118,7 @@ export class Store {
       revoked: p.revoked ?? status === "revoked",
       status,
       url: p.url ?? ticketUrl(),
-      expires_at:
-        p.expires_at !== undefined
-          ? p.expires_at
-          : status === "expired"
-            ? Math.min(now, createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS) - 1
-            : createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS,
+      expires_at: seedExpiry(p.expires_at, status, createdAt, now),
       created_at: createdAt,
       updated_at: p.updated_at ?? createdAt,
     };
@@ -222,12 +232,7 @@ export class Store {
       public_metadata: clone(p.public_metadata ?? {}),
       private_metadata: clone(p.private_metadata ?? {}),
       url: p.url !== undefined ? p.url : ticketUrl(),
-      expires_at:
-        p.expires_at !== undefined
-          ? p.expires_at
-          : status === "expired"
-            ? Math.min(now, createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS) - 1
-            : createdAt + DEFAULT_EXPIRES_IN_DAYS * DAY_MS,
+      expires_at: seedExpiry(p.expires_at, status, createdAt, now),
       created_at: createdAt,
       updated_at: p.updated_at ?? createdAt,
     };
