@@ -1,5 +1,7 @@
-import { createRequire } from "node:module";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/index.js";
+import pkg from "../package.json" with { type: "json" };
 import { type ClerkGateway, createClerkGateway } from "./clerk/client.js";
 import type { Config } from "./config.js";
 import { createStderrLogger, type Logger } from "./log.js";
@@ -16,8 +18,6 @@ export interface ServerDeps {
   /** Defaults to the file `config.auditLog` names, if any. */
   audit?: AuditLog;
 }
-
-const pkg = createRequire(import.meta.url)("../package.json") as { name: string; version: string };
 
 /** Name and version reported in `initialize`, from package.json. */
 export const SERVER_INFO = { name: pkg.name, version: pkg.version };
@@ -39,9 +39,26 @@ export function createServer(deps: ServerDeps): McpServer {
   }
   const server = new McpServer(SERVER_INFO, {
     instructions: instructions(config, selection),
+    jsonSchemaValidator: lazyAjv(),
   });
   registerTools(server, selection.tools, { clerk, config, log, ...(audit ? { audit } : {}) });
   return server;
+}
+
+/**
+ * The SDK's own ajv validator for elicitation answers, built on first use. The SDK builds one
+ * per server otherwise, at start: ajv compiles its meta-schemas and formats then, for a
+ * check only an eliciting client ever needs. The build also moves ajv's code out of the
+ * start-up bundle (scripts/build.mjs), so it is loaded here, when first needed.
+ */
+function lazyAjv(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return {
+    getValidator(schema) {
+      ajv ??= new AjvJsonSchemaValidator();
+      return ajv.getValidator(schema);
+    },
+  };
 }
 
 const MODE_SENTENCE = {
