@@ -20,9 +20,10 @@
 // Modules replaced in server.cjs, each provably unused on this server's paths:
 // - `zod/v3` and `zod-to-json-schema`: the SDK's branches for zod 3 schemas. Every schema
 //   here is zod 4; a zod 3 schema reaching them throws instead of silently passing.
-// - `import { z } from "zod"` is compiled as `import * as z from "zod"` (the same object):
-//   esbuild cannot tree-shake a namespace that arrives as a named binding, and with it comes
-//   all of zod (every locale, its compiler, fromJSONSchema), a third of the bundle.
+//
+// src/ imports zod as `import * as z from "zod"`, never `import { z }`: esbuild cannot
+// tree-shake a namespace that arrives as a named binding, and with it would come all of zod
+// (every locale, its compiler, fromJSONSchema), a third of the bundle.
 import { spawn } from "node:child_process";
 import { chmod, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -87,13 +88,6 @@ const serverPlugin = {
         ? { path: "./clerk-backend.cjs", external: true }
         : undefined,
     );
-    b.onLoad({ filter: /\/src\/.*\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, "utf8");
-      return {
-        contents: source.replace(/^import \{ z \} from "zod";$/m, 'import * as z from "zod";'),
-        loader: "ts",
-      };
-    });
   },
 };
 

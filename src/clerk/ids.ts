@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Clerk ID schemas. Every `*_id` argument uses one of these, so a crafted value such as

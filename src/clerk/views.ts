@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Views: small, stable JSON projections of Clerk resources. Fields are snake_case as on

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ToolError } from "../clerk/errors.js";
 import { OrganizationId, OrganizationInvitationId, UserId } from "../clerk/ids.js";
 import {

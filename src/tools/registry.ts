@@ -1,6 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import * as z from "zod";
 import type { ClerkGateway } from "../clerk/client.js";
 import { errorResult, toErrorResult } from "../clerk/errors.js";
 import type { Config } from "../config.js";
