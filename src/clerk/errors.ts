@@ -76,9 +76,29 @@ export class ClerkFailure extends Error {
   }
 }
 
-/** A deliberate, user-facing refusal or outcome: its message is shown as it is. */
+/**
+ * A deliberate, user-facing refusal or outcome: its message is shown as it is. `cause`, when
+ * given, is the Clerk failure behind it, so the audit log can record its status and trace ID.
+ */
 export class ToolError extends Error {
   override name = "ToolError";
+  constructor(
+    message: string,
+    readonly clerkCause?: ClerkFailure,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A write whose outcome cannot be known: Clerk's answer was lost (timeout, reset, 5xx) and the
+ * lookup that would have settled it failed too. Clerk may or may not have applied it.
+ */
+export class OutcomeUnknown extends ToolError {
+  override name = "OutcomeUnknown";
+  constructor(message: string, cause: ClerkFailure) {
+    super(message, cause);
+  }
 }
 
 export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): ClerkFailure {

@@ -1,5 +1,5 @@
 import type { ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, ToolError } from "./errors.js";
+import { ClerkFailure, describeFailure, OutcomeUnknown, ToolError } from "./errors.js";
 import { type InvitationJson, isoTime, rawOf } from "./views.js";
 
 /**
@@ -96,8 +96,9 @@ async function settleUnknown(
   try {
     current = await findInvitation(clerk, id, signal);
   } catch {
-    throw new ToolError(
+    throw new OutcomeUnknown(
       `The outcome is unknown: the revoke request for ${id} failed (${describeFailure(cause)}) and the invitation could not be looked up afterwards. Check it with list_invitations before retrying.`,
+      cause,
     );
   }
   if (!current) return { outcome: "not_found" };
@@ -111,6 +112,7 @@ async function settleUnknown(
   if (current.status === "pending") {
     throw new ToolError(
       `The revoke request for ${id} failed (${describeFailure(cause)}), and a lookup shows the invitation is still pending: nothing changed. Try again.`,
+      cause,
     );
   }
   return { outcome: "not_revocable", invitation: current };
@@ -234,13 +236,15 @@ async function settleCreate(
   try {
     found = await findPendingInvitationByEmail(clerk, email, signal);
   } catch {
-    throw new ToolError(
+    throw new OutcomeUnknown(
       `The outcome is unknown: the create request for ${email} failed (${describeFailure(cause)}) and the address could not be looked up afterwards. Check with list_invitations (query ${email}) before retrying.`,
+      cause,
     );
   }
   if (!found) {
     throw new ToolError(
       `The create request for ${email} failed (${describeFailure(cause)}), and a lookup finds no pending invitation for it: nothing was created. Try again.`,
+      cause,
     );
   }
   return {

@@ -1,5 +1,5 @@
 import type { ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, ToolError } from "./errors.js";
+import { ClerkFailure, describeFailure, OutcomeUnknown, ToolError } from "./errors.js";
 import { type OrganizationInvitationJson, rawOf } from "./views.js";
 
 /**
@@ -127,11 +127,13 @@ export async function createOrganizationInvitation(
     if (err.status === 404) {
       throw new ToolError(
         `There is no organization ${p.organization_id} on this instance. ${describeFailure(err)}`,
+        err,
       );
     }
     if (err.status === 403) {
       throw new ToolError(
         `Clerk refused to invite ${what}: ${p.inviter_user_id ? `inviter_user_id ${p.inviter_user_id} must be an administrator (org:admin) of the organization` : "the secret key may not belong to this instance"}. ${describeFailure(err)}`,
+        err,
       );
     }
     if (err.hasCode("duplicate_record")) {
@@ -167,13 +169,15 @@ async function settleCreate(
     const wanted = p.email_address.toLowerCase();
     found = page.data.find((inv) => inv.email_address.toLowerCase() === wanted);
   } catch {
-    throw new ToolError(
+    throw new OutcomeUnknown(
       `The outcome is unknown: the create request for ${p.email_address} failed (${describeFailure(cause)}) and ${p.organization_id}'s invitations could not be listed afterwards. Check with list_organization_invitations before retrying.`,
+      cause,
     );
   }
   if (!found) {
     throw new ToolError(
       `The create request for ${p.email_address} failed (${describeFailure(cause)}), and ${p.organization_id} has no pending invitation for it: nothing was created. Try again.`,
+      cause,
     );
   }
   return {
@@ -228,8 +232,9 @@ export async function revokeOrganizationInvitation(
         current = await getOrganizationInvitation(clerk, organization_id, invitation_id, signal);
       } catch (lookupErr) {
         if (err.status === 400) throw lookupErr;
-        throw new ToolError(
+        throw new OutcomeUnknown(
           `The outcome is unknown: the revoke request for ${invitation_id} failed (${describeFailure(err)}) and it could not be looked up afterwards. Check it with get_organization_invitation before retrying.`,
+          err,
         );
       }
       if (!current) return { outcome: "not_found" };
@@ -248,6 +253,7 @@ export async function revokeOrganizationInvitation(
       if (err.outcomeUnknown) {
         throw new ToolError(
           `The revoke request for ${invitation_id} failed (${describeFailure(err)}), and a lookup shows it is still pending: nothing changed. Try again.`,
+          err,
         );
       }
     }
@@ -258,7 +264,7 @@ export async function revokeOrganizationInvitation(
 /** Turns a 404 into a ToolError with `message`; rethrows everything else. */
 function notFoundAsToolError(err: unknown, message: string): never {
   if (err instanceof ClerkFailure && err.status === 404) {
-    throw new ToolError(`${message} ${describeFailure(err)}`);
+    throw new ToolError(`${message} ${describeFailure(err)}`, err);
   }
   throw err;
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { appendFile } from "node:fs/promises";
-import { ClerkFailure } from "../clerk/errors.js";
+import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
 import type { InstanceKind } from "../config.js";
 
 /**
@@ -83,6 +83,13 @@ export function failureFacts(err: unknown): {
       outcome: err.outcomeUnknown || err.kind === "cancelled" ? "outcome_unknown" : "failed",
       http_status: err.status ?? null,
       clerk_trace_id: err.traceId ?? null,
+    };
+  }
+  if (err instanceof ToolError) {
+    return {
+      outcome: err instanceof OutcomeUnknown ? "outcome_unknown" : "failed",
+      http_status: err.clerkCause?.status ?? null,
+      clerk_trace_id: err.clerkCause?.traceId ?? null,
     };
   }
   return { outcome: "failed", http_status: null, clerk_trace_id: null };
