@@ -201,8 +201,12 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
       body: undefined,
       status: 0,
       at: now(),
+      aborted: false,
     };
     requests.push(entry);
+    res.on("close", () => {
+      if (!res.writableFinished) entry.aborted = true;
+    });
     entry.body = parseBody(await readBody(req));
 
     if (path === "/v1" || path.startsWith("/v1/")) {
@@ -218,6 +222,7 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
 
     const fault = takeFault(method, path);
     if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.until) await fault.until.catch(() => undefined);
     if (fault?.reset) {
       entry.status = 0;
       req.socket.destroy();

@@ -96,6 +96,8 @@ export interface RequestLogEntry {
   status: number;
   /** now() when the request arrived. */
   at: number;
+  /** True when the client closed the connection before the answer was sent (a timeout or cancellation on its side). */
+  aborted: boolean;
 }
 
 export interface Fault {
@@ -112,6 +114,8 @@ export interface Fault {
   body?: string | object;
   /** Wait before handling (or before the fault response). */
   delayMs?: number;
+  /** Hold the request until this settles (after `delayMs`), for tests that need a call in flight. */
+  until?: Promise<unknown>;
   /** Handle the request for real (state changes), then answer this status instead. */
   applyThenFail?: number;
   /** Destroy the socket without answering. */

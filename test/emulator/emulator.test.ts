@@ -4,7 +4,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { createClerkClient } from "@clerk/backend";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -321,11 +321,43 @@ describe("faults", () => {
     });
   });
 
-  it("delays a request", async () => {
-    emu.inject({ path: "/v1/invitations", delayMs: 150 });
-    const started = performance.now();
-    await clerk.invitations.getInvitationList();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  it("delays a request: logged on arrival, answered after the delay", async () => {
+    emu.inject({ path: "/v1/invitations", delayMs: 300 });
+    const call = clerk.invitations.getInvitationList();
+    await vi.waitFor(() => expect(emu.requests).toHaveLength(1));
+    expect(emu.requests[0]?.status).toBe(0);
+    await call;
+    expect(emu.requests[0]).toMatchObject({ status: 200, aborted: false });
+  });
+
+  it("holds a request until a promise settles (until)", async () => {
+    let release = () => {};
+    emu.inject({ path: "/v1/invitations", until: new Promise<void>((r) => (release = r)) });
+    let answered = false;
+    const call = clerk.invitations.getInvitationList().then(() => {
+      answered = true;
+    });
+    await vi.waitFor(() => expect(emu.requests).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    release();
+    await call;
+    expect(emu.requests[0]?.status).toBe(200);
+  });
+
+  it("marks a request the client abandoned before the answer (aborted)", async () => {
+    let release = () => {};
+    emu.inject({ path: "/v1/invitations", until: new Promise<void>((r) => (release = r)) });
+    const controller = new AbortController();
+    const call = fetch(`${emu.url}/v1/invitations`, {
+      headers: { Authorization: `Bearer ${emu.secretKey}` },
+      signal: controller.signal,
+    });
+    await vi.waitFor(() => expect(emu.requests).toHaveLength(1));
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    await vi.waitFor(() => expect(emu.requests[0]?.aborted).toBe(true));
+    release();
   });
 
   it("applies the request, then fails it (applyThenFail)", async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Harness, jsonBlock, startHarness, textOf } from "../helpers/harness.js";
 
 const DAY = 86_400_000;
@@ -76,6 +76,8 @@ describe("revoke_invitation", () => {
     const again = await h.call("revoke_invitation", { invitation_id: pending });
     expect(again.isError).toBeFalsy();
     expect(textOf(again)).toMatch(/already revoked/);
+    expect(h.emu.writes().map((w) => w.status)).toEqual([200, 400]);
+    expect(h.emu.getInvitation(pending)?.status).toBe("revoked");
   });
 
   it.each([
@@ -152,6 +154,8 @@ describe("revoke_invitation when Clerk fails", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/still pending: nothing changed/);
     expect(h.emu.getInvitation(id)?.status).toBe("pending");
+    // A write that may have been applied is never repeated.
+    expect(h.emu.writes()).toHaveLength(1);
   });
 
   it("a timeout whose lookup also fails: says plainly the outcome is unknown", async () => {
@@ -161,6 +165,8 @@ describe("revoke_invitation when Clerk fails", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/outcome is unknown/);
     expect(textOf(result)).toMatch(/timed out/);
+    expect(h.emu.writes()).toHaveLength(1);
+    expect(h.emu.writes()[0]?.aborted).toBe(true);
   });
 
   it("waits out a 429 with Retry-After and then succeeds", async () => {
@@ -217,24 +223,27 @@ describe("revoke_invitation when Clerk fails", () => {
 });
 
 describe("cancellation", () => {
-  it("aborts the request in flight and the call never gets an answer", async () => {
+  it("aborts the request in flight, and the call gets no answer", async () => {
     const h = await startHarness({ config: { timeoutMs: 5_000 } });
+    let release = () => {};
     try {
       const id = h.emu.addInvitation({ email_address: "ada@example.com" }).id;
-      h.emu.inject({ method: "POST", delayMs: 2_000 });
+      h.emu.clearRequests();
+      h.emu.inject({ method: "POST", until: new Promise<void>((r) => (release = r)) });
       const controller = new AbortController();
       const call = h.client.callTool(
         { name: "revoke_invitation", arguments: { invitation_id: id } },
         undefined,
         { signal: controller.signal },
       );
-      await new Promise((r) => setTimeout(r, 100));
+      await vi.waitFor(() => expect(h.emu.writes()).toHaveLength(1));
       controller.abort("user stopped");
       await expect(call).rejects.toThrow(/user stopped|abort/i);
-      // A second call is not held up behind the cancelled one.
-      const list = await h.call("list_invitations", {});
-      expect(list.isError).toBeFalsy();
+      // The server dropped the HTTP request to Clerk when the client cancelled.
+      await vi.waitFor(() => expect(h.emu.writes()[0]?.aborted).toBe(true));
+      expect(h.emu.writes()).toHaveLength(1);
     } finally {
+      release();
       await h.close();
     }
   });
@@ -243,19 +252,23 @@ describe("cancellation", () => {
 describe("concurrency", () => {
   it("a fast call is answered while a slow one is still waiting on Clerk", async () => {
     const h = await startHarness({ config: { timeoutMs: 5_000 } });
+    let release = () => {};
     try {
       const id = h.emu.addInvitation({ email_address: "slow@example.com" }).id;
-      h.emu.inject({ method: "POST", delayMs: 1_500 });
+      h.emu.inject({ method: "POST", until: new Promise<void>((r) => (release = r)) });
       let slowDone = false;
       const slow = h.call("revoke_invitation", { invitation_id: id }).then((r) => {
         slowDone = true;
         return r;
       });
+      await vi.waitFor(() => expect(h.emu.writes()).toHaveLength(1));
       const fast = await h.call("list_invitations", {});
       expect(fast.isError).toBeFalsy();
       expect(slowDone).toBe(false);
+      release();
       expect((await slow).isError).toBeFalsy();
     } finally {
+      release();
       await h.close();
     }
   });
