@@ -58,6 +58,12 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
    * (a dry run, or a target that does not exist; the handler then reports it).
    */
   confirm?(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<Confirmation | undefined>;
+  /**
+   * Write tools only: true when this call, with these arguments, changes nothing (a dry run).
+   * The production guard then lets it through; it is still audited, and `confirm` still
+   * decides whether to ask. Absent means every call may change something.
+   */
+  readsOnly?(args: z.infer<z.ZodObject<I>>): boolean;
   // Method syntax on purpose: its parameters are checked bivariantly, which lets tools of
   // different shapes sit in one `AnyToolDefinition[]` without erasing types to `any`.
   handler(
