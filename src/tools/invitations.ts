@@ -345,6 +345,7 @@ export const revokeInvitationsTool = defineTool({
     idempotentHint: true,
     openWorldHint: false,
   },
+  readsOnly: ({ dry_run }) => dry_run,
   async confirm({ invitation_ids, dry_run }, { clerk, signal }) {
     if (dry_run) return undefined;
     const { unique } = dedupe(invitation_ids);
