@@ -71,6 +71,7 @@ export class ClerkFailure extends Error {
     return this.kind === "timeout" || this.kind === "network" || (this.status ?? 0) >= 500;
   }
 
+  /** True when Clerk's error list has an error with this `code` (e.g. "resource_not_found"). */
   hasCode(code: string): boolean {
     return this.errors.some((e) => e.code === code);
   }
@@ -101,6 +102,18 @@ export class OutcomeUnknown extends ToolError {
   }
 }
 
+/**
+ * Normalises what one attempt of a Clerk call threw.
+ * @param err what `@clerk/backend` (or the fetch under it) threw.
+ * @param ctx the attempt's context: a timeout, network error or cancellation recorded there by
+ *   the fetch wrapper wins over what the SDK made of it; a non-JSON body snippet is kept.
+ * @returns `err` itself if it is already a `ClerkFailure`; kind "timeout"/"network"/"cancelled"
+ *   from `ctx`; kind "http" for a Clerk API error with a status (errors, trace ID,
+ *   Retry-After seconds), or "network" for the SDK's status-less `unexpected_error`.
+ * @throws `err` unchanged when it is none of these (a bug in the operation, not a Clerk
+ *   failure), so that it reaches the registry's unexpected-error path instead of being
+ *   passed off as Clerk's answer.
+ */
 export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): ClerkFailure {
   if (err instanceof ClerkFailure) return err;
   if (ctx?.failure) {
@@ -124,9 +137,6 @@ export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): C
       bodySnippet: ctx?.bodySnippet,
       detail: err.message,
     });
-  }
-  if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) {
-    return new ClerkFailure({ kind: "cancelled", detail: err.message });
   }
   throw err;
 }
@@ -173,6 +183,10 @@ function advice(f: ClerkFailure): string {
   }
 }
 
+/**
+ * An MCP error result: `isError` and one text block, with any secret key redacted from
+ * `text`, and no `structuredContent` (see the note at the top of this module).
+ */
 export function errorResult(text: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: redact(text) }] };
 }

@@ -21,8 +21,6 @@ export interface AttemptContext {
   failure?: "timeout" | "network" | "cancelled";
   /** Set by the wrapper for a non-JSON error response. */
   bodySnippet?: string;
-  /** `x-clerk-trace-id`-less responses still have a status; kept for the mapper. */
-  lastStatus?: number;
   /** Set by the wrapper: stops the attempt's timers and listeners once `withAttempt` is done. */
   release?: () => void;
 }
@@ -94,7 +92,6 @@ async function attempt(
     ctx.failure ??= "network";
     throw err;
   }
-  ctx.lastStatus = res.status;
   const type = res.headers.get("content-type") ?? "";
   if (!res.ok && !type.startsWith("application/json")) {
     const text = await res.clone().text();
