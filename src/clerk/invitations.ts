@@ -8,11 +8,20 @@ import { type InvitationJson, isoTime, rawOf } from "./views.js";
  * lookup is a list query on the ID.
  */
 
-export type RevokeResult =
-  | { outcome: "revoked"; invitation: InvitationJson; note?: string }
-  | { outcome: "already_revoked"; invitation: InvitationJson }
-  | { outcome: "not_revocable"; invitation: InvitationJson }
+/** What a revoke did, for either kind of invitation (`T` is its JSON). */
+export type RevokeResult<T = InvitationJson> =
+  | { outcome: "revoked"; invitation: T; note?: string }
+  | { outcome: "already_revoked"; invitation: T }
+  | { outcome: "not_revocable"; invitation: T }
   | { outcome: "not_found" };
+
+/**
+ * Lets a `ClerkFailure` through to be settled; rethrows cancellation and anything else
+ * (programming errors), which no caller should turn into an outcome.
+ */
+export function rethrowUnlessClerkFailure(err: unknown): asserts err is ClerkFailure {
+  if (!(err instanceof ClerkFailure) || err.kind === "cancelled") throw err;
+}
 
 /**
  * Finds one application invitation by ID, whatever its status.
@@ -43,11 +52,10 @@ export async function findInvitation(
 /**
  * Revokes one application invitation and says what happened, branching on the invitation's
  * status rather than on Clerk's error codes (a non-pending revoke is an undocumented 400).
- * Source: `POST /v1/invitations/{id}/revoke`; after a 400, 404 or an unknown outcome,
+ * Source: `POST /v1/invitations/{id}/revoke`; after a 400 or an unknown outcome,
  * `findInvitation`.
  * @param id an `inv_…` ID already checked against `InvitationId`.
- * @throws ClerkFailure for failures other than those above; ToolError when the outcome
- *   cannot be known.
+ * @throws ClerkFailure for other failures and cancellation; see `settleRevoke` for the rest.
  */
 export async function revokeInvitation(
   clerk: ClerkGateway,
@@ -62,60 +70,58 @@ export async function revokeInvitation(
     });
     return { outcome: "revoked", invitation: rawOf(revoked) as InvitationJson };
   } catch (err) {
-    if (!(err instanceof ClerkFailure) || err.kind === "cancelled") throw err;
+    rethrowUnlessClerkFailure(err);
     if (err.status === 404) return { outcome: "not_found" };
-    if (err.status === 400) return settle(clerk, id, signal, err);
-    if (err.outcomeUnknown) return settleUnknown(clerk, id, signal, err);
+    if (err.status === 400 || err.outcomeUnknown) {
+      return settleRevoke(id, err, () => findInvitation(clerk, id, signal), "list_invitations");
+    }
     throw err;
   }
 }
 
-async function settle(
-  clerk: ClerkGateway,
+/**
+ * Settles a revoke of either kind of invitation that Clerk refused with a 400 or whose answer
+ * was lost, from the status `lookup` finds: revoked is already_revoked after a 400 and revoked
+ * (with a note) after a lost answer; accepted, expired or any other non-pending status is
+ * not_revocable; none is not_found.
+ * @param checkWith the tool that shows the invitation, named when the outcome is unknown.
+ * @throws `cause` when a 400 left the invitation pending (Clerk refused for another reason),
+ *   and the lookup's own failure after a 400; after a lost answer, OutcomeUnknown when the
+ *   lookup fails and ToolError when the invitation is still pending (nothing changed).
+ */
+export async function settleRevoke<T extends { status: string }>(
   id: string,
-  signal: AbortSignal | undefined,
   cause: ClerkFailure,
-): Promise<RevokeResult> {
-  const current = await findInvitation(clerk, id, signal);
-  if (!current) return { outcome: "not_found" };
-  if (current.status === "revoked") return { outcome: "already_revoked", invitation: current };
-  if (current.status === "accepted" || current.status === "expired") {
-    return { outcome: "not_revocable", invitation: current };
-  }
-  // Still pending after a 400: Clerk refused for another reason; show it as it is.
-  throw cause;
-}
-
-async function settleUnknown(
-  clerk: ClerkGateway,
-  id: string,
-  signal: AbortSignal | undefined,
-  cause: ClerkFailure,
-): Promise<RevokeResult> {
-  let current: InvitationJson | undefined;
+  lookup: () => Promise<T | undefined>,
+  checkWith: string,
+): Promise<RevokeResult<T>> {
+  const refused = cause.status === 400;
+  let current: T | undefined;
   try {
-    current = await findInvitation(clerk, id, signal);
-  } catch {
+    current = await lookup();
+  } catch (lookupErr) {
+    if (refused) throw lookupErr;
     throw new OutcomeUnknown(
-      `The outcome is unknown: the revoke request for ${id} failed (${describeFailure(cause)}) and the invitation could not be looked up afterwards. Check it with list_invitations before retrying.`,
+      `The outcome is unknown: the revoke request for ${id} failed (${describeFailure(cause)}) and the invitation could not be looked up afterwards. Check it with ${checkWith} before retrying.`,
       cause,
     );
   }
   if (!current) return { outcome: "not_found" };
   if (current.status === "revoked") {
-    return {
-      outcome: "revoked",
-      invitation: current,
-      note: `Clerk's answer was lost (${describeFailure(cause)}), but a lookup shows the invitation is now revoked.`,
-    };
+    return refused
+      ? { outcome: "already_revoked", invitation: current }
+      : {
+          outcome: "revoked",
+          invitation: current,
+          note: `Clerk's answer was lost (${describeFailure(cause)}), but a lookup shows the invitation is now revoked.`,
+        };
   }
-  if (current.status === "pending") {
-    throw new ToolError(
-      `The revoke request for ${id} failed (${describeFailure(cause)}), and a lookup shows the invitation is still pending: nothing changed. Try again.`,
-      cause,
-    );
-  }
-  return { outcome: "not_revocable", invitation: current };
+  if (current.status !== "pending") return { outcome: "not_revocable", invitation: current };
+  if (refused) throw cause;
+  throw new ToolError(
+    `The revoke request for ${id} failed (${describeFailure(cause)}), and a lookup shows the invitation is still pending: nothing changed. Try again.`,
+    cause,
+  );
 }
 
 // ---- create ----
@@ -172,38 +178,113 @@ function conflictOf(err: ClerkFailure, email: string): CreateResult | undefined 
 }
 
 /**
- * The newest pending application invitation for `email` (matched exactly, ignoring case).
- * Source: `GET /v1/invitations?query=<email>&status=pending`.
+ * How far Clerk's clock may run behind ours when `settleCreate` compares an invitation's
+ * `created_at` (Clerk's clock) with the moment the request was sent (ours). Too small, and a
+ * create that worked on a host whose clock runs ahead is reported as not created; too large,
+ * and an invitation someone else sent just before is taken for ours. Ten seconds covers
+ * ordinary drift of a host without NTP while keeping that window short.
+ */
+export const CLOCK_SKEW_MS = 10_000;
+
+/** What a lookup after a lost create answer saw: the pending invitations for the address. */
+export interface PendingLookup<T> {
+  found: T[];
+  /** False when Clerk had more matching invitations than the lookup read. */
+  complete: boolean;
+}
+
+/**
+ * Settles a create of either kind of invitation whose answer was lost (timeout, reset, 5xx).
+ * Only a pending invitation created at or after `startedAt` (less `CLOCK_SKEW_MS`) counts as
+ * this request's: an older one was there before and proves nothing.
+ * @param what the address (and organization) as messages name it.
+ * @param startedAt our clock (Unix ms), read before the create was sent.
+ * @param checkWith the tool, with its arguments, that shows what exists.
+ * @returns the newest such invitation, with a note saying the answer was lost.
+ * @throws OutcomeUnknown when the lookup fails, or misses part of the list and finds nothing
+ *   new; ToolError (with `cause`) when the full lookup shows nothing was created.
+ */
+export async function settleCreate<T extends { id: string; created_at: number }>(p: {
+  what: string;
+  cause: ClerkFailure;
+  startedAt: number;
+  lookup: () => Promise<PendingLookup<T>>;
+  checkWith: string;
+}): Promise<{ invitation: T; note: string }> {
+  const request = `create request for ${p.what} failed (${describeFailure(p.cause)})`;
+  let seen: PendingLookup<T>;
+  try {
+    seen = await p.lookup();
+  } catch {
+    throw new OutcomeUnknown(
+      `The outcome is unknown: the ${request} and the address could not be looked up afterwards. Check with ${p.checkWith} before retrying.`,
+      p.cause,
+    );
+  }
+  const byAge = [...seen.found].sort((a, b) => b.created_at - a.created_at);
+  const fresh = byAge.find((inv) => inv.created_at >= p.startedAt - CLOCK_SKEW_MS);
+  if (fresh) {
+    return {
+      invitation: fresh,
+      note: `Clerk's answer was lost (${describeFailure(p.cause)}), but a lookup finds a pending invitation for ${p.what} created ${isoTime(fresh.created_at)}, after the request was sent.`,
+    };
+  }
+  if (!seen.complete) {
+    throw new OutcomeUnknown(
+      `The outcome is unknown: the ${request}, and the lookup afterwards could not read every pending invitation, so it cannot tell whether one was created. Check with ${p.checkWith} before retrying.`,
+      p.cause,
+    );
+  }
+  const older = byAge[0];
+  const olderText = older
+    ? ` (The only pending one, ${older.id}, was created ${isoTime(older.created_at)}, before this request.)`
+    : "";
+  throw new ToolError(
+    `The ${request}, and a lookup finds no pending invitation for it created since: nothing was created.${olderText} Try again.`,
+    p.cause,
+  );
+}
+
+/**
+ * Pending application invitations for `email` (matched exactly, ignoring case), newest first.
+ * Clerk's `query` also matches addresses that merely contain `email`, so a full page without
+ * an exact match is reported as incomplete.
+ * Source: `GET /v1/invitations?query=<email>&status=pending&order_by=-created_at&limit=20`.
  * @throws ClerkFailure when the query fails.
  */
-export async function findPendingInvitationByEmail(
+export async function findPendingInvitationsByEmail(
   clerk: ClerkGateway,
   email: string,
   signal?: AbortSignal,
-): Promise<InvitationJson | undefined> {
+): Promise<PendingLookup<InvitationJson>> {
+  const limit = 20;
   const page = await clerk.call(
     (c) =>
       c.invitations.getInvitationList({
         query: email,
         status: "pending",
         orderBy: "-created_at",
-        limit: 20,
+        limit,
       }),
     { idempotent: true, signal },
   );
   const wanted = email.toLowerCase();
-  const hit = page.data.find((inv) => inv.emailAddress.toLowerCase() === wanted);
-  return hit ? (rawOf(hit) as InvitationJson) : undefined;
+  const found = page.data
+    .filter((inv) => inv.emailAddress.toLowerCase() === wanted)
+    .map((inv) => rawOf(inv) as InvitationJson);
+  // Newest first: a page with any exact match holds the newest one, which is all settling needs.
+  return { found, complete: found.length > 0 || page.data.length < limit };
 }
 
 /**
  * Creates one application invitation. Not retried except on 429 (Clerk did not apply it);
- * after an ambiguous failure (timeout, reset, 5xx) it looks the address up and reports what
- * exists.
+ * after an ambiguous failure (timeout, reset, 5xx) it looks the address up and reports an
+ * invitation only if it was created after the request was sent (`settleCreate`).
  * Source: `POST /v1/invitations`; after an ambiguous failure,
  * `GET /v1/invitations?query=<email>&status=pending`.
  * @returns created (with the invitation, including `url`), already_invited or already_a_user.
- * @throws ClerkFailure for other refusals; ToolError when the outcome cannot be established.
+ * @throws ClerkFailure for other refusals and cancellation; OutcomeUnknown or ToolError from
+ *   `settleCreate` after an ambiguous failure; anything else unexpected, unchanged.
  */
 export async function createInvitation(
   clerk: ClerkGateway,
@@ -211,6 +292,7 @@ export async function createInvitation(
   options: CreateInvitationOptions,
   signal?: AbortSignal,
 ): Promise<CreateResult> {
+  const startedAt = Date.now();
   try {
     const created = await clerk.call(
       (c) => c.invitations.createInvitation(sdkCreateParams(email, options)),
@@ -218,40 +300,29 @@ export async function createInvitation(
     );
     return { outcome: "created", invitation: rawOf(created) as InvitationJson };
   } catch (err) {
-    if (!(err instanceof ClerkFailure) || err.kind === "cancelled") throw err;
+    rethrowUnlessClerkFailure(err);
     const conflict = conflictOf(err, email);
     if (conflict) return conflict;
-    if (err.outcomeUnknown) return settleCreate(clerk, email, err, signal);
+    if (err.outcomeUnknown) return settleCreateInvitation(clerk, email, err, startedAt, signal);
     throw err;
   }
 }
 
-async function settleCreate(
+async function settleCreateInvitation(
   clerk: ClerkGateway,
   email: string,
   cause: ClerkFailure,
+  startedAt: number,
   signal: AbortSignal | undefined,
 ): Promise<CreateResult> {
-  let found: InvitationJson | undefined;
-  try {
-    found = await findPendingInvitationByEmail(clerk, email, signal);
-  } catch {
-    throw new OutcomeUnknown(
-      `The outcome is unknown: the create request for ${email} failed (${describeFailure(cause)}) and the address could not be looked up afterwards. Check with list_invitations (query ${email}) before retrying.`,
-      cause,
-    );
-  }
-  if (!found) {
-    throw new ToolError(
-      `The create request for ${email} failed (${describeFailure(cause)}), and a lookup finds no pending invitation for it: nothing was created. Try again.`,
-      cause,
-    );
-  }
-  return {
-    outcome: "created",
-    invitation: found,
-    note: `Clerk's answer was lost (${describeFailure(cause)}), but a lookup finds a pending invitation for ${email} created ${isoTime(found.created_at)}.`,
-  };
+  const settled = await settleCreate({
+    what: email,
+    cause,
+    startedAt,
+    lookup: () => findPendingInvitationsByEmail(clerk, email, signal),
+    checkWith: `list_invitations (query ${email})`,
+  });
+  return { outcome: "created", ...settled };
 }
 
 /** Clerk's bulk endpoint takes 1–10 invitations per request. */
@@ -259,8 +330,14 @@ export const BULK_CHUNK = 10;
 
 export type BulkCreateItem = { email_address: string } & (
   | CreateResult
-  | { outcome: "failed"; error: string }
+  | { outcome: "failed"; error: string; failure: ItemFailure }
 );
+
+/**
+ * Why an item failed, kept beside its text for the tool's all-failed summary (the audit log
+ * takes its status from it). Not part of any tool output.
+ */
+export type ItemFailure = ClerkFailure | ToolError;
 
 /**
  * Creates application invitations in chunks of `BULK_CHUNK` through the bulk endpoint. Clerk
@@ -270,8 +347,8 @@ export type BulkCreateItem = { email_address: string } & (
  * failure `GET /v1/invitations?query=<email>&status=pending` per address.
  * @param emails distinct addresses, 1–100.
  * @param onProgress called with (addresses settled, total) as chunks finish.
- * @returns one result per address, in input order.
- * @throws ClerkFailure only for cancellation.
+ * @returns one result per address, in input order; Clerk failures are per item.
+ * @throws ClerkFailure for cancellation; programming errors are rethrown unchanged.
  */
 export async function createInvitations(
   clerk: ClerkGateway,
@@ -282,14 +359,14 @@ export async function createInvitations(
 ): Promise<BulkCreateItem[]> {
   const chunks: string[][] = [];
   for (let i = 0; i < emails.length; i += BULK_CHUNK) chunks.push(emails.slice(i, i + BULK_CHUNK));
-  const results = new Map<string, BulkCreateItem>();
-  await forEachBounded(chunks, BULK_CONCURRENCY, signal, async (chunk) => {
-    for (const item of await createChunk(clerk, chunk, options, signal)) {
-      results.set(item.email_address, item);
-    }
-    onProgress?.(results.size, emails.length);
+  let done = 0;
+  const settled = await mapBounded(chunks, BULK_CONCURRENCY, signal, async (chunk) => {
+    const items = await createChunk(clerk, chunk, options, signal);
+    done += items.length;
+    onProgress?.(done, emails.length);
+    return items;
   });
-  return emails.map((email) => results.get(email) ?? failed(email, "not attempted"));
+  return settled.flat();
 }
 
 const BULK_CONCURRENCY = 3;
@@ -300,6 +377,7 @@ async function createChunk(
   options: CreateInvitationOptions,
   signal: AbortSignal | undefined,
 ): Promise<BulkCreateItem[]> {
+  const startedAt = Date.now();
   try {
     const created = await clerk.call(
       (c) => c.invitations.createInvitationBulk(chunk.map((e) => sdkCreateParams(e, options))),
@@ -310,66 +388,59 @@ async function createChunk(
       const inv = byEmail.get(email.toLowerCase());
       return inv
         ? { email_address: email, outcome: "created", invitation: rawOf(inv) as InvitationJson }
-        : failed(email, "Clerk's bulk answer did not include this address.");
+        : failed(
+            email,
+            new ToolError(
+              "Clerk's bulk answer did not include this address; check it with list_invitations.",
+            ),
+          );
     });
   } catch (err) {
-    if (!(err instanceof ClerkFailure) || err.kind === "cancelled") throw err;
+    rethrowUnlessClerkFailure(err);
     if (err.status === 400 || err.status === 422) {
       const items: BulkCreateItem[] = [];
-      for (const email of chunk) items.push(await createOne(clerk, email, options, signal));
+      for (const email of chunk) {
+        items.push(await perItem(email, () => createInvitation(clerk, email, options, signal)));
+      }
       return items;
     }
-    if (err.outcomeUnknown)
-      return Promise.all(chunk.map((e) => settleChunkItem(clerk, e, err, signal)));
-    return chunk.map((email) => failed(email, failureText(err)));
+    if (err.outcomeUnknown) {
+      return Promise.all(
+        chunk.map((email) =>
+          perItem(email, () => settleCreateInvitation(clerk, email, err, startedAt, signal)),
+        ),
+      );
+    }
+    return chunk.map((email) => failed(email, err));
   }
 }
 
-async function createOne(
-  clerk: ClerkGateway,
-  email: string,
-  options: CreateInvitationOptions,
-  signal: AbortSignal | undefined,
-): Promise<BulkCreateItem> {
+/** Runs one address's step, turning its Clerk failure or ToolError into a failed item. */
+async function perItem(email: string, step: () => Promise<CreateResult>): Promise<BulkCreateItem> {
   try {
-    return { email_address: email, ...(await createInvitation(clerk, email, options, signal)) };
+    return { email_address: email, ...(await step()) };
   } catch (err) {
-    return failedFrom(email, err);
+    return failed(email, asItemFailure(err));
   }
 }
 
-async function settleChunkItem(
-  clerk: ClerkGateway,
-  email: string,
-  cause: ClerkFailure,
-  signal: AbortSignal | undefined,
-): Promise<BulkCreateItem> {
-  try {
-    return { email_address: email, ...(await settleCreate(clerk, email, cause, signal)) };
-  } catch (err) {
-    return failedFrom(email, err);
-  }
+function failed(email: string, failure: ItemFailure): BulkCreateItem {
+  return { email_address: email, outcome: "failed", error: failureText(failure), failure };
 }
 
-function failed(email: string, error: string): BulkCreateItem {
-  return { email_address: email, outcome: "failed", error };
+/** Narrows a per-item error to a reportable failure; rethrows cancellation and programming errors. */
+function asItemFailure(err: unknown): ItemFailure {
+  if (err instanceof ToolError) return err;
+  rethrowUnlessClerkFailure(err);
+  return err;
 }
 
-function failedFrom(email: string, err: unknown): BulkCreateItem {
-  return failed(email, itemFailure(err));
-}
-
-/** The text of a per-item failure. Cancellation and programming errors are rethrown, not reported. */
-function itemFailure(err: unknown): string {
-  if (err instanceof ToolError) return err.message;
-  if (err instanceof ClerkFailure && err.kind !== "cancelled") return failureText(err);
-  throw err;
-}
-
-function failureText(err: ClerkFailure): string {
-  return err.status === 429
-    ? `Rate limited: retry after ${err.retryAfterSeconds ?? 1} s. ${describeFailure(err)}`
-    : describeFailure(err);
+/** The text of a per-item failure. */
+export function failureText(f: ItemFailure): string {
+  if (f instanceof ToolError) return f.message;
+  return f.status === 429
+    ? `Rate limited: retry after ${f.retryAfterSeconds ?? 1} s. ${describeFailure(f)}`
+    : describeFailure(f);
 }
 
 // ---- bulk revoke ----
@@ -388,6 +459,8 @@ export interface BulkRevokeItem {
   email_address?: string;
   status?: string;
   error?: string;
+  /** Set on failed items only; kept out of tool output (see `ItemFailure`). */
+  failure?: ItemFailure;
 }
 
 /**
@@ -403,8 +476,8 @@ export const REVOKE_CONCURRENCY = 10;
  * Retry-After passes, then the request is sent again, so no ID is lost to the limit.
  * Source: `POST /v1/invitations/{id}/revoke` per ID (plus `revokeInvitation`'s lookups).
  * @param ids distinct `inv_…` IDs, already checked against `InvitationId`.
- * @returns one result per ID, in input order; failures are per item.
- * @throws ClerkFailure only for cancellation.
+ * @returns one result per ID, in input order; Clerk failures are per item.
+ * @throws ClerkFailure for cancellation; programming errors are rethrown unchanged.
  */
 export async function revokeInvitations(
   clerk: ClerkGateway,
@@ -412,8 +485,8 @@ export async function revokeInvitations(
   signal?: AbortSignal,
   onProgress?: (done: number, total: number) => void,
 ): Promise<BulkRevokeItem[]> {
-  const results = new Map<string, BulkRevokeItem>();
-  await forEachBounded(ids, REVOKE_CONCURRENCY, signal, async (id) => {
+  let done = 0;
+  return mapBounded(ids, REVOKE_CONCURRENCY, signal, async (id): Promise<BulkRevokeItem> => {
     let item: BulkRevokeItem;
     try {
       const r = await revokeInvitation(clerk, id, signal);
@@ -427,18 +500,20 @@ export async function revokeInvitations(
               status: r.invitation.status,
             };
     } catch (err) {
-      item = { invitation_id: id, outcome: "failed", error: itemFailure(err) };
+      const failure = asItemFailure(err);
+      item = { invitation_id: id, outcome: "failed", error: failureText(failure), failure };
     }
-    results.set(id, item);
-    onProgress?.(results.size, ids.length);
+    onProgress?.(++done, ids.length);
+    return item;
   });
-  return ids.map((id) => results.get(id) ?? { invitation_id: id, outcome: "failed" });
 }
 
 /**
  * What revoking each ID would do, without changing anything: would_revoke (pending),
  * already_revoked, not_revocable (with its status) or not_found.
  * Source: see `lookupInvitations`.
+ * @throws ClerkFailure when a lookup request fails (the preview has no per-item failures) or
+ *   is cancelled.
  */
 export async function previewRevokeInvitations(
   clerk: ClerkGateway,
@@ -508,12 +583,12 @@ export async function lookupInvitations(
   for (let off = LIST_PAGE; off < live; off += LIST_PAGE) rest.push([undefined, off]);
   for (let off = LIST_PAGE; off < revoked; off += LIST_PAGE) rest.push(["revoked", off]);
   if (missing().length > 0 && rest.length < 2 * missing().length) {
-    await forEachBounded(rest, LOOKUP_CONCURRENCY, signal, async ([status, off]) => {
+    await mapBounded(rest, LOOKUP_CONCURRENCY, signal, async ([status, off]) => {
       await page(status, off);
       onProgress?.(found.size, ids.length);
     });
   }
-  await forEachBounded(missing(), LOOKUP_CONCURRENCY, signal, async (id) => {
+  await mapBounded(missing(), LOOKUP_CONCURRENCY, signal, async (id) => {
     const inv = await findInvitation(clerk, id, signal);
     if (inv) found.set(id, inv);
     onProgress?.(ids.length - missing().length, ids.length);
@@ -524,22 +599,25 @@ export async function lookupInvitations(
 const LOOKUP_CONCURRENCY = 4;
 
 /**
- * Runs `fn` over `items` with at most `concurrency` running at once. Stops taking new items
- * when `signal` aborts; the first error thrown by `fn` stops the others and is rethrown.
+ * Maps `items` through `fn` with at most `concurrency` running at once; results keep the
+ * input order. Stops taking new items when `signal` aborts; the first error thrown by `fn`
+ * stops the others and is rethrown, so a returned array always has every result.
+ * @throws the first error from `fn`; ClerkFailure (cancelled) when `signal` aborts.
  */
-async function forEachBounded<T>(
+async function mapBounded<T, R>(
   items: readonly T[],
   concurrency: number,
   signal: AbortSignal | undefined,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async () => {
     while (next < items.length && !failure && !signal?.aborted) {
-      const item = items[next++] as T;
+      const index = next++;
       try {
-        await fn(item);
+        results[index] = await fn(items[index] as T);
       } catch (error) {
         failure ??= { error };
       }
@@ -547,7 +625,6 @@ async function forEachBounded<T>(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
   if (failure) throw failure.error;
-  if (signal?.aborted) {
-    throw ClerkFailure.cancelled();
-  }
+  if (signal?.aborted) throw ClerkFailure.cancelled();
+  return results;
 }

@@ -1,6 +1,13 @@
-import type { ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, OutcomeUnknown, ToolError } from "./errors.js";
-import { type OrganizationInvitationJson, rawOf } from "./views.js";
+import type { ClerkClient, ClerkGateway } from "./client.js";
+import { ClerkFailure, describeFailure, ToolError } from "./errors.js";
+import {
+  type PendingLookup,
+  type RevokeResult,
+  rethrowUnlessClerkFailure,
+  settleCreate,
+  settleRevoke,
+} from "./invitations.js";
+import { type InvitationStatus, type OrganizationInvitationJson, rawOf } from "./views.js";
 
 /**
  * Organization invitations (`orginv_…`): invitations to join one organization, separate from
@@ -8,8 +15,6 @@ import { type OrganizationInvitationJson, rawOf } from "./views.js";
  * every operation needs the organization ID. Unlike application invitations, they have a
  * get-by-ID endpoint.
  */
-
-export type OrganizationInvitationStatus = "pending" | "accepted" | "revoked" | "expired";
 
 export interface OrganizationInvitationPage {
   data: OrganizationInvitationJson[];
@@ -25,7 +30,7 @@ export async function listOrganizationInvitations(
   clerk: ClerkGateway,
   params: {
     organization_id: string;
-    status?: OrganizationInvitationStatus[] | undefined;
+    status?: InvitationStatus[] | undefined;
     limit: number;
     offset: number;
   },
@@ -93,18 +98,21 @@ export interface CreateOrganizationInvitationParams {
 
 /**
  * Creates an organization invitation. Not retried except on 429; after an ambiguous failure
- * it lists the organization's pending invitations to report whether one now exists.
+ * it looks up the organization's pending invitations for the address and reports one only if
+ * it was created after the request was sent (`settleCreate`).
  * Source: `POST /v1/organizations/{organization_id}/invitations`; after an ambiguous failure,
- * `GET /v1/organizations/{organization_id}/invitations?status=pending`.
+ * `GET /v1/organizations/{organization_id}/invitations?status=pending&email_address=…`.
  * @returns the invitation including `url`, and a note when Clerk's answer was lost.
  * @throws ToolError for the refusals an admin can act on (unknown organization, duplicate,
- *   member already, inviter not an admin, unknown outcome); ClerkFailure otherwise.
+ *   member already, inviter not an admin) and, after an ambiguous failure, when nothing was
+ *   created; OutcomeUnknown when that cannot be established; ClerkFailure otherwise.
  */
 export async function createOrganizationInvitation(
   clerk: ClerkGateway,
   p: CreateOrganizationInvitationParams,
   signal?: AbortSignal,
 ): Promise<{ invitation: OrganizationInvitationJson; note?: string }> {
+  const startedAt = Date.now();
   try {
     const inv = await clerk.call(
       (c) =>
@@ -122,7 +130,7 @@ export async function createOrganizationInvitation(
     );
     return { invitation: rawOf(inv) as OrganizationInvitationJson };
   } catch (err) {
-    if (!(err instanceof ClerkFailure) || err.kind === "cancelled") throw err;
+    rethrowUnlessClerkFailure(err);
     const what = `${p.email_address} to ${p.organization_id}`;
     if (err.status === 404) {
       throw new ToolError(
@@ -139,58 +147,68 @@ export async function createOrganizationInvitation(
     if (err.hasCode("duplicate_record")) {
       throw new ToolError(
         `${p.email_address} already has a pending invitation to ${p.organization_id}; nothing changed. list_organization_invitations shows it.`,
+        err,
       );
     }
     if (err.hasCode("already_a_member_in_organization")) {
       throw new ToolError(
         `${p.email_address} is already a member of ${p.organization_id}; nothing changed.`,
+        err,
       );
     }
-    if (err.outcomeUnknown) return settleCreate(clerk, p, err, signal);
+    if (err.outcomeUnknown) {
+      return settleCreate({
+        what,
+        cause: err,
+        startedAt,
+        lookup: () =>
+          findPendingOrganizationInvitations(clerk, p.organization_id, p.email_address, signal),
+        checkWith: `list_organization_invitations (organization_id ${p.organization_id}, status pending)`,
+      });
+    }
     throw err;
   }
 }
 
-async function settleCreate(
+type ListParams = Parameters<ClerkClient["organizations"]["getOrganizationInvitationList"]>[0];
+
+/** Clerk's largest page for the organization invitation list. */
+const LOOKUP_PAGE = 500;
+
+/**
+ * The organization's pending invitations for `email` (matched exactly, ignoring case).
+ * Clerk's API filters by `email_address`; @clerk/backend's parameter type leaves it out but
+ * passes it through (snake_cased like the rest). Should the filter be ignored, the exact match
+ * below still holds, and a list longer than the page is reported as incomplete.
+ * Source: `GET /v1/organizations/{organization_id}/invitations?status=pending&email_address=…&limit=500`.
+ * @throws ClerkFailure when the query fails.
+ */
+async function findPendingOrganizationInvitations(
   clerk: ClerkGateway,
-  p: CreateOrganizationInvitationParams,
-  cause: ClerkFailure,
+  organization_id: string,
+  email: string,
   signal: AbortSignal | undefined,
-): Promise<{ invitation: OrganizationInvitationJson; note: string }> {
-  let found: OrganizationInvitationJson | undefined;
-  try {
-    // Clerk's list has no email filter in @clerk/backend; one organization rarely has more
-    // than a page of pending invitations, and the newest come first.
-    const page = await listOrganizationInvitations(
-      clerk,
-      { organization_id: p.organization_id, status: ["pending"], limit: 100, offset: 0 },
-      signal,
-    );
-    const wanted = p.email_address.toLowerCase();
-    found = page.data.find((inv) => inv.email_address.toLowerCase() === wanted);
-  } catch {
-    throw new OutcomeUnknown(
-      `The outcome is unknown: the create request for ${p.email_address} failed (${describeFailure(cause)}) and ${p.organization_id}'s invitations could not be listed afterwards. Check with list_organization_invitations before retrying.`,
-      cause,
-    );
-  }
-  if (!found) {
-    throw new ToolError(
-      `The create request for ${p.email_address} failed (${describeFailure(cause)}), and ${p.organization_id} has no pending invitation for it: nothing was created. Try again.`,
-      cause,
-    );
-  }
+): Promise<PendingLookup<OrganizationInvitationJson>> {
+  const params: ListParams & { emailAddress: string } = {
+    organizationId: organization_id,
+    status: ["pending"],
+    emailAddress: email,
+    limit: LOOKUP_PAGE,
+  };
+  const page = await clerk.call((c) => c.organizations.getOrganizationInvitationList(params), {
+    idempotent: true,
+    signal,
+  });
+  const wanted = email.toLowerCase();
   return {
-    invitation: found,
-    note: `Clerk's answer was lost (${describeFailure(cause)}), but ${p.organization_id} now has a pending invitation for ${p.email_address}.`,
+    found: page.data
+      .filter((inv) => inv.emailAddress.toLowerCase() === wanted)
+      .map((inv) => rawOf(inv) as OrganizationInvitationJson),
+    complete: page.totalCount <= page.data.length,
   };
 }
 
-export type OrganizationRevokeResult =
-  | { outcome: "revoked"; invitation: OrganizationInvitationJson; note?: string }
-  | { outcome: "already_revoked"; invitation: OrganizationInvitationJson }
-  | { outcome: "not_revocable"; invitation: OrganizationInvitationJson }
-  | { outcome: "not_found" };
+export type OrganizationRevokeResult = RevokeResult<OrganizationInvitationJson>;
 
 /**
  * Revokes one organization invitation, with `revokeInvitation`'s semantics: branch on the
@@ -198,8 +216,8 @@ export type OrganizationRevokeResult =
  * Source: `POST /v1/organizations/{organization_id}/invitations/{invitation_id}/revoke` with
  * `{ requesting_user_id }` in the JSON body when given; after a 400 or an unknown outcome,
  * `GET /v1/organizations/{organization_id}/invitations/{invitation_id}`.
- * @throws ToolError for a 403 (the requester must be an org admin) and an unknown outcome;
- *   ClerkFailure otherwise.
+ * @throws ToolError for a 403 (the requester must be an org admin); see `settleRevoke` for a
+ *   400 or a lost answer; ClerkFailure otherwise.
  */
 export async function revokeOrganizationInvitation(
   clerk: ClerkGateway,
@@ -219,43 +237,21 @@ export async function revokeOrganizationInvitation(
     );
     return { outcome: "revoked", invitation: rawOf(inv) as OrganizationInvitationJson };
   } catch (err) {
-    if (!(err instanceof ClerkFailure) || err.kind === "cancelled") throw err;
+    rethrowUnlessClerkFailure(err);
     if (err.status === 404) return { outcome: "not_found" };
     if (err.status === 403) {
       throw new ToolError(
         `Clerk refused to revoke ${invitation_id}: ${requesting_user_id ? `requesting_user_id ${requesting_user_id} must be an administrator (org:admin) of ${organization_id}` : `Clerk requires the requesting user to be an administrator of ${organization_id}; pass requesting_user_id of one`}. Nothing changed. ${describeFailure(err)}`,
+        err,
       );
     }
     if (err.status === 400 || err.outcomeUnknown) {
-      let current: OrganizationInvitationJson | undefined;
-      try {
-        current = await getOrganizationInvitation(clerk, organization_id, invitation_id, signal);
-      } catch (lookupErr) {
-        if (err.status === 400) throw lookupErr;
-        throw new OutcomeUnknown(
-          `The outcome is unknown: the revoke request for ${invitation_id} failed (${describeFailure(err)}) and it could not be looked up afterwards. Check it with get_organization_invitation before retrying.`,
-          err,
-        );
-      }
-      if (!current) return { outcome: "not_found" };
-      if (current.status === "revoked") {
-        return err.status === 400
-          ? { outcome: "already_revoked", invitation: current }
-          : {
-              outcome: "revoked",
-              invitation: current,
-              note: `Clerk's answer was lost (${describeFailure(err)}), but a lookup shows the invitation is now revoked.`,
-            };
-      }
-      if (current.status === "accepted" || current.status === "expired") {
-        return { outcome: "not_revocable", invitation: current };
-      }
-      if (err.outcomeUnknown) {
-        throw new ToolError(
-          `The revoke request for ${invitation_id} failed (${describeFailure(err)}), and a lookup shows it is still pending: nothing changed. Try again.`,
-          err,
-        );
-      }
+      return settleRevoke(
+        invitation_id,
+        err,
+        () => getOrganizationInvitation(clerk, organization_id, invitation_id, signal),
+        "get_organization_invitation",
+      );
     }
     throw err;
   }

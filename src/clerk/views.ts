@@ -6,8 +6,9 @@ import * as z from "zod";
  * unless a tool says otherwise.
  */
 
+/** The statuses both kinds of invitation share, as Clerk spells them. */
 export const INVITATION_STATUSES = ["pending", "accepted", "revoked", "expired"] as const;
-export const InvitationStatus = z.enum(INVITATION_STATUSES);
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 const Iso = z.string().describe("ISO-8601 UTC");
 /**
@@ -57,6 +58,11 @@ export const InvitationWithUrlView = InvitationView.extend({
 });
 export type InvitationWithUrlView = z.infer<typeof InvitationWithUrlView>;
 
+/**
+ * Projects Clerk's `Invitation` JSON (`GET/POST /v1/invitations…`) onto `InvitationView`:
+ * timestamps (Unix ms) become ISO-8601 UTC, missing nullable fields become null, and `url`
+ * is dropped. `revoked` falls back to the status when Clerk omits the flag.
+ */
 export function invitationView(raw: InvitationJson): InvitationView {
   return {
     id: raw.id,
@@ -70,6 +76,7 @@ export function invitationView(raw: InvitationJson): InvitationView {
   };
 }
 
+/** `invitationView` plus the bearer `url` (null when Clerk sends none), for create results. */
 export function invitationWithUrlView(raw: InvitationJson): InvitationWithUrlView {
   return { ...invitationView(raw), url: raw.url ?? null };
 }
@@ -114,6 +121,11 @@ export interface OrganizationInvitationJson {
   updated_at: number;
 }
 
+/**
+ * Projects Clerk's `OrganizationInvitation` JSON (`/v1/organizations/{organization_id}/
+ * invitations…`) onto `OrganizationInvitationView`: ISO-8601 UTC timestamps, null for missing
+ * nullable fields; `private_metadata` and `url` are dropped.
+ */
 export function organizationInvitationView(
   raw: OrganizationInvitationJson,
 ): OrganizationInvitationView {
@@ -132,12 +144,18 @@ export function organizationInvitationView(
   };
 }
 
+/** `organizationInvitationView` plus the bearer `url` (null when Clerk sends none), for create results. */
 export function organizationInvitationWithUrlView(
   raw: OrganizationInvitationJson,
 ): OrganizationInvitationWithUrlView {
   return { ...organizationInvitationView(raw), url: raw.url ?? null };
 }
 
+/**
+ * Metadata as a list shows it: unchanged when its JSON is at most `LIST_METADATA_MAX_BYTES`
+ * (measured in UTF-8 bytes of `JSON.stringify(metadata)`), otherwise `{ _omitted_bytes: N }`
+ * with N in the same unit. null stays null.
+ */
 export function compactMetadata(
   metadata: Record<string, unknown> | null,
 ): Record<string, unknown> | null {

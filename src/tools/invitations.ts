@@ -1,11 +1,13 @@
 import * as z from "zod";
-import { ToolError } from "../clerk/errors.js";
+import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
 import { InvitationId } from "../clerk/ids.js";
 import {
   type BulkRevokeItem,
   createInvitation,
   createInvitations,
+  failureText,
   findInvitation,
+  type ItemFailure,
   lookupInvitations,
   previewRevokeInvitations,
   revokeInvitation,
@@ -26,11 +28,60 @@ import { defineTool, type ToolContext } from "./types.js";
 
 /** Application invitations (`inv_…`). Organization invitations live in organization_invitations.ts. */
 
-const NOT_REVOCABLE: Record<string, string> = {
-  accepted:
-    "it was already accepted: the person has signed up, so revoking would change nothing. To remove their access, manage the user instead",
-  expired: "it has already expired: its link no longer works, so there is nothing to revoke",
-};
+/**
+ * Why a non-pending invitation of either kind cannot be revoked, as the end of a sentence.
+ * @param accepted what acceptance made of the person, and what to manage instead.
+ */
+export function notRevocableReason(
+  status: string,
+  accepted: { now: string; instead: string },
+): string {
+  if (status === "accepted") {
+    return `it was already accepted: ${accepted.now}, so revoking would change nothing. ${accepted.instead}`;
+  }
+  if (status === "expired") {
+    return "it has already expired: its link no longer works, so there is nothing to revoke";
+  }
+  return `its status is ${status}`;
+}
+
+/** Statuses from which a revoke changes nothing, so there is nothing for the human to confirm. */
+export const SETTLED_STATUSES: ReadonlySet<string> = new Set(["revoked", "accepted", "expired"]);
+
+/**
+ * A page as the list tools return it: each view with its metadata compacted
+ * (`compactMetadata`), and `next_offset`, the offset of the next page (null on the last).
+ */
+export function listPage<V extends { public_metadata: Record<string, unknown> | null }>(
+  views: V[],
+  total_count: number,
+  offset: number,
+): { invitations: V[]; total_count: number; next_offset: number | null } {
+  const invitations = views.map((v) => ({
+    ...v,
+    public_metadata: compactMetadata(v.public_metadata),
+  }));
+  const end = offset + invitations.length;
+  return {
+    invitations,
+    total_count,
+    next_offset: invitations.length > 0 && end < total_count ? end : null,
+  };
+}
+
+/**
+ * The error a bulk tool throws when every item failed, so that the call is an isError result
+ * and the audit log records it as failed (or outcome_unknown, when any item's outcome is).
+ * @param failures every item's failure, in input order (at least one).
+ */
+export function allFailed(noun: { one: string; many: string }, failures: ItemFailure[]): ToolError {
+  const first = failures[0] as ItemFailure;
+  const unknown = failures.find((f) => f instanceof OutcomeUnknown);
+  const text = `All ${failures.length} ${failures.length > 1 ? noun.many : noun.one} failed; the first failure: ${failureText(first)}`;
+  const cause = first instanceof ClerkFailure ? first : first.clerkCause;
+  if (unknown?.clerkCause) return new OutcomeUnknown(text, unknown.clerkCause);
+  return new ToolError(text, cause);
+}
 
 export const revokeInvitationTool = defineTool({
   name: "revoke_invitation",
@@ -50,7 +101,12 @@ export const revokeInvitationTool = defineTool({
   },
   async confirm({ invitation_id }, { clerk, signal }) {
     const inv = await findInvitation(clerk, invitation_id, signal);
-    if (inv?.status !== "pending") return undefined;
+    if (inv && SETTLED_STATUSES.has(inv.status)) return undefined;
+    if (!inv) {
+      return {
+        message: `Revoke invitation ${invitation_id} (not found by lookup)? If it exists, its sign-up link will stop working.`,
+      };
+    }
     return {
       message: `Revoke the invitation for ${inv.email_address} (${inv.id}, status ${inv.status}, created ${isoTime(inv.created_at).slice(0, 10)})? Their sign-up link will stop working.`,
     };
@@ -71,7 +127,7 @@ export const revokeInvitationTool = defineTool({
       case "not_revocable": {
         const { status, email_address } = result.invitation;
         throw new ToolError(
-          `Invitation ${invitation_id} for ${email_address} cannot be revoked: ${NOT_REVOCABLE[status] ?? `its status is ${status}`}. Nothing changed.`,
+          `Invitation ${invitation_id} for ${email_address} cannot be revoked: ${notRevocableReason(status, ACCEPTED)}. Nothing changed.`,
         );
       }
       case "not_found":
@@ -81,6 +137,11 @@ export const revokeInvitationTool = defineTool({
     }
   },
 });
+
+const ACCEPTED = {
+  now: "the person has signed up",
+  instead: "To remove their access, manage the user instead",
+};
 
 // Clerk also takes a `+` prefix for ascending; the bare name means the same.
 const ORDER_BY = [
@@ -128,18 +189,13 @@ export const listInvitationsTool = defineTool({
         }),
       { idempotent: true, signal },
     );
-    const invitations = page.data.map((inv) => {
-      const view = invitationView(rawOf(inv) as InvitationJson);
-      return { ...view, public_metadata: compactMetadata(view.public_metadata) };
-    });
-    const end = offset + invitations.length;
-    const next_offset = invitations.length > 0 && end < page.totalCount ? end : null;
+    const views = page.data.map((inv) => invitationView(rawOf(inv) as InvitationJson));
     const summary =
-      invitations.length === 0
+      views.length === 0
         ? `No application invitations matched${status ? ` (status ${status})` : ""}. Invitations sent from an organization are organization invitations: list them with list_organization_invitations.`
         : undefined;
     return {
-      structured: { invitations, total_count: page.totalCount, next_offset },
+      structured: listPage(views, page.totalCount, offset),
       ...(summary ? { summary } : {}),
     };
   },
@@ -174,7 +230,8 @@ const CREATE_OPTIONS = {
   template_slug: z.enum(["invitation", "waitlist_invitation"]).optional(),
 };
 
-const CREATE_ANNOTATIONS = {
+/** Both create tools: a write that is not destructive and not idempotent. */
+export const CREATE_ANNOTATIONS = {
   readOnlyHint: false,
   destructiveHint: false,
   idempotentHint: false,
@@ -284,6 +341,9 @@ export const createInvitationsTool = defineTool({
       ctx.signal,
       progressReporter(ctx),
     );
+    const failures = items.flatMap((item) => (item.outcome === "failed" ? [item.failure] : []));
+    if (failures.length === items.length)
+      throw allFailed({ one: "address", many: "addresses" }, failures);
     const results = items.map((item) =>
       item.outcome === "created"
         ? {
@@ -350,26 +410,27 @@ export const revokeInvitationsTool = defineTool({
     if (dry_run) return undefined;
     const { unique } = dedupe(invitation_ids);
     const found = await lookupInvitations(clerk, unique, signal);
-    const pending = unique.flatMap((id) => {
+    // Everything the lookup does not show as settled may change, found or not.
+    const named = unique.flatMap((id) => {
       const inv = found.get(id);
-      return inv?.status === "pending" ? [inv.email_address] : [];
+      if (!inv) return [`${id} (not found by lookup)`];
+      return SETTLED_STATUSES.has(inv.status) ? [] : [inv.email_address];
     });
-    if (pending.length === 0) return undefined;
-    const shown = pending.slice(0, 5).join(", ");
-    const more = pending.length > 5 ? ` and ${pending.length - 5} more` : "";
+    if (named.length === 0) return undefined;
+    const shown = named.slice(0, 5).join(", ");
+    const more = named.length > 5 ? ` and ${named.length - 5} more` : "";
     return {
-      message: `Revoke ${pending.length} pending invitation${pending.length > 1 ? "s" : ""} (${shown}${more})? Their sign-up links will stop working.`,
+      message: `Revoke ${named.length} invitation${named.length > 1 ? "s" : ""} (${shown}${more})? Their sign-up links will stop working.`,
     };
   },
   async handler({ invitation_ids, dry_run }, ctx) {
     const { unique, removed } = dedupe(invitation_ids);
     const run = dry_run ? previewRevokeInvitations : revokeInvitations;
-    const results: BulkRevokeItem[] = await run(
-      ctx.clerk,
-      unique,
-      ctx.signal,
-      progressReporter(ctx),
-    );
+    const items: BulkRevokeItem[] = await run(ctx.clerk, unique, ctx.signal, progressReporter(ctx));
+    const failures = items.flatMap((item) => (item.failure ? [item.failure] : []));
+    if (failures.length === items.length)
+      throw allFailed({ one: "revoke", many: "revokes" }, failures);
+    const results = items.map(({ failure: _, ...item }) => item);
     const counts = countBy(results.map((r) => r.outcome));
     const prefix = dry_run ? "Dry run, nothing changed: " : "";
     return {

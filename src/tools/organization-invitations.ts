@@ -8,7 +8,6 @@ import {
   revokeOrganizationInvitation,
 } from "../clerk/organization-invitations.js";
 import {
-  compactMetadata,
   INVITATION_STATUSES,
   isoTime,
   OrganizationInvitationView,
@@ -16,7 +15,16 @@ import {
   organizationInvitationView,
   organizationInvitationWithUrlView,
 } from "../clerk/views.js";
-import { EmailAddress, ExpiresInDays, Metadata, RedirectUrl } from "./invitations.js";
+import {
+  CREATE_ANNOTATIONS,
+  EmailAddress,
+  ExpiresInDays,
+  listPage,
+  Metadata,
+  notRevocableReason,
+  RedirectUrl,
+  SETTLED_STATUSES,
+} from "./invitations.js";
 import { defineTool } from "./types.js";
 
 /**
@@ -72,15 +80,9 @@ export const listOrganizationInvitationsTool = defineTool({
       { organization_id, status, limit, offset },
       signal,
     );
-    const invitations = page.data.map((raw) => {
-      const view = organizationInvitationView(raw);
-      return { ...view, public_metadata: compactMetadata(view.public_metadata) };
-    });
-    const end = offset + invitations.length;
-    const next_offset = invitations.length > 0 && end < page.total_count ? end : null;
     return {
-      structured: { invitations, total_count: page.total_count, next_offset },
-      ...(invitations.length === 0
+      structured: listPage(page.data.map(organizationInvitationView), page.total_count, offset),
+      ...(page.data.length === 0
         ? {
             summary: `${organization_id} has no organization invitations${status ? ` with status ${status.join(" or ")}` : ""}. Application invitations are listed by list_invitations.`,
           }
@@ -121,13 +123,7 @@ export const createOrganizationInvitationTool = defineTool({
     expires_in_days: ExpiresInDays.optional(),
   },
   output: OrganizationInvitationWithUrlView.shape,
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: false,
-    // It emails someone outside the system.
-    openWorldHint: true,
-  },
+  annotations: CREATE_ANNOTATIONS,
   async handler(args, { clerk, signal }) {
     const { invitation, note } = await createOrganizationInvitation(clerk, args, signal);
     const view = organizationInvitationWithUrlView(invitation);
@@ -138,11 +134,7 @@ export const createOrganizationInvitationTool = defineTool({
   },
 });
 
-const NOT_REVOCABLE: Record<string, string> = {
-  accepted:
-    "it was already accepted: the person is a member now, so revoking would change nothing. Remove the membership instead",
-  expired: "it has already expired: its link no longer works, so there is nothing to revoke",
-};
+const ACCEPTED = { now: "the person is a member now", instead: "Remove the membership instead" };
 
 export const revokeOrganizationInvitationTool = defineTool({
   name: "revoke_organization_invitation",
@@ -164,7 +156,12 @@ export const revokeOrganizationInvitationTool = defineTool({
   },
   async confirm({ organization_id, invitation_id }, { clerk, signal }) {
     const inv = await getOrganizationInvitation(clerk, organization_id, invitation_id, signal);
-    if (inv?.status !== "pending") return undefined;
+    if (inv && SETTLED_STATUSES.has(inv.status)) return undefined;
+    if (!inv) {
+      return {
+        message: `Revoke invitation ${invitation_id} in ${organization_id} (not found by lookup)? If it exists, its invitation link will stop working.`,
+      };
+    }
     return {
       message: `Revoke the invitation for ${inv.email_address} to ${organization_id} (${inv.id}, role ${inv.role}, status ${inv.status}, created ${isoTime(inv.created_at).slice(0, 10)})? Their invitation link will stop working.`,
     };
@@ -186,7 +183,7 @@ export const revokeOrganizationInvitationTool = defineTool({
       case "not_revocable": {
         const { status, email_address } = result.invitation;
         throw new ToolError(
-          `${invitation_id} for ${email_address} cannot be revoked: ${NOT_REVOCABLE[status] ?? `its status is ${status}`}. Nothing changed.`,
+          `${invitation_id} for ${email_address} cannot be revoked: ${notRevocableReason(status, ACCEPTED)}. Nothing changed.`,
         );
       }
       case "not_found":

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
@@ -102,20 +105,50 @@ describe("create_invitations", () => {
     expect(lookups.map((r) => r.query.query).sort()).toEqual([...emails(10)].sort());
   });
 
-  it("a chunk that failed ambiguously and was not applied reports failed: nothing was created", async () => {
+  it("a chunk that failed ambiguously and was not applied: every address failed, so the call is an error", async () => {
     h.emu.inject({ method: "POST", path: "/v1/invitations/bulk", status: 503 });
-    const bulk = bulkOf(await h.call("create_invitations", { email_addresses: emails(3) }));
-    expect(bulk.counts).toEqual({ failed: 3 });
-    for (const item of bulk.results) expect(item.error).toMatch(/nothing was created/);
+    const result = await h.call("create_invitations", { email_addresses: emails(3) });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    expect(textOf(result)).toMatch(
+      /^All 3 addresses failed; the first failure: .*nothing was created/,
+    );
     expect(h.emu.writes()).toHaveLength(1);
   });
 
   it("a chunk refused for another reason (401) fails each address without a per-address fallback", async () => {
     h.emu.inject({ method: "POST", path: "/v1/invitations/bulk", status: 401 });
-    const bulk = bulkOf(await h.call("create_invitations", { email_addresses: emails(3) }));
-    expect(bulk.counts).toEqual({ failed: 3 });
-    expect(bulk.results[0]?.error).toMatch(/HTTP 401/);
+    const result = await h.call("create_invitations", { email_addresses: emails(3) });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^All 3 addresses failed; the first failure: .*HTTP 401/);
     expect(h.emu.writes()).toHaveLength(1);
+  });
+
+  it("after a lost per-address answer, an older pending invitation is not reported as created", async () => {
+    // The old invitation makes Clerk refuse the chunk, so each address is sent on its own;
+    // the one for old@ then fails with a 503 that was not applied.
+    const old = h.emu.addInvitation({
+      email_address: "old@example.com",
+      created_at: Date.now() - 3_600_000,
+    });
+    h.emu.clearRequests();
+    h.emu.inject({ method: "POST", path: "/v1/invitations", status: 503 });
+    const result = await h.call("create_invitations", {
+      email_addresses: ["old@example.com", "new@example.com"],
+    });
+    expect(result.isError).toBeFalsy();
+    const items = byEmail(bulkOf(result));
+    expect(items["old@example.com"]).toMatchObject({ outcome: "failed" });
+    expect(items["old@example.com"]).not.toHaveProperty("invitation");
+    expect(items["old@example.com"]?.error).toMatch(/nothing was created/);
+    expect(items["old@example.com"]?.error).toContain(old.id);
+    expect(items["new@example.com"]?.outcome).toBe("created");
+    expect(bulkOf(result).counts).toEqual({ failed: 1, created: 1 });
+    expect(h.emu.writes().map((w) => `${w.path} ${w.status}`)).toEqual([
+      "/v1/invitations/bulk 400",
+      "/v1/invitations 503",
+      "/v1/invitations 200",
+    ]);
   });
 
   it("sends progress notifications when the client passes a progressToken", async () => {
@@ -130,5 +163,39 @@ describe("create_invitations", () => {
     expect(progress.at(-1)).toEqual({ progress: 25, total: 25 });
     const values = progress.map((p) => p.progress);
     expect([...values].sort((a, b) => a - b)).toEqual(values);
+  });
+});
+
+describe("create_invitations when every address fails", () => {
+  let h: Harness;
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "clerk-create-bulk-"));
+  });
+  afterEach(async () => {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a permanent 401 on 25 addresses is an isError result, audited as failed with its status", async () => {
+    const file = join(dir, "audit.jsonl");
+    h = await startHarness({ config: { auditLog: file } });
+    h.emu.inject({ status: 401, times: Infinity });
+    const result = await h.call("create_invitations", { email_addresses: emails(25) });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    expect(textOf(result)).toMatch(
+      /^All 25 addresses failed; the first failure: Clerk answered HTTP 401/,
+    );
+    // Three chunks, each refused as a whole; a 401 does not fall back to one call per address.
+    expect(h.emu.writes().map((w) => `${w.path} ${w.status}`)).toEqual(
+      Array(3).fill("/v1/invitations/bulk 401"),
+    );
+    const lines = readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({ stage: "outcome", outcome: "failed", http_status: 401 });
   });
 });

@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, jsonBlock, startHarness, textOf } from "../helpers/harness.js";
 
+const HOUR = 3_600_000;
+
+/** The IDs of every pending invitation for `email`, read through list_invitations. */
+async function pendingIds(h: Harness, email: string): Promise<string[]> {
+  const list = await h.call("list_invitations", { query: email, status: "pending" });
+  const { invitations } = list.structuredContent as { invitations: Array<{ id: string }> };
+  return invitations.map((i) => i.id);
+}
+
 describe("create_invitation", () => {
   let h: Harness;
 
@@ -55,12 +64,16 @@ describe("create_invitation", () => {
   });
 
   it("a duplicate pending invitation is an error that mentions ignore_existing", async () => {
-    h.emu.addInvitation({ email_address: "dup@example.com" });
+    const existing = h.emu.addInvitation({ email_address: "dup@example.com" });
     const result = await h.call("create_invitation", { email_address: "dup@example.com" });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
     expect(textOf(result)).toMatch(/already has a pending invitation/);
     expect(textOf(result)).toMatch(/ignore_existing/);
+    expect(h.emu.writes().map((w) => `${w.method} ${w.path} ${w.status}`)).toEqual([
+      "POST /v1/invitations 400",
+    ]);
+    expect(await pendingIds(h, "dup@example.com")).toEqual([existing.id]);
   });
 
   it("ignore_existing: true creates a second invitation for the same address", async () => {
@@ -77,6 +90,10 @@ describe("create_invitation", () => {
     const result = await h.call("create_invitation", { email_address: "member@example.com" });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/already belongs to a user/);
+    expect(h.emu.writes().map((w) => `${w.method} ${w.path} ${w.status}`)).toEqual([
+      "POST /v1/invitations 422",
+    ]);
+    expect(await pendingIds(h, "member@example.com")).toEqual([]);
   });
 
   it("a 429 is retried after Retry-After, and the write is sent again", async () => {
@@ -95,7 +112,9 @@ describe("create_invitation", () => {
     h.emu.inject({ method: "POST", path: "/v1/invitations", status: 503 });
     const result = await h.call("create_invitation", { email_address: "lost@example.com" });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/no pending invitation for it: nothing was created/);
+    expect(textOf(result)).toMatch(
+      /no pending invitation for it created since: nothing was created/,
+    );
     expect(h.emu.writes()).toHaveLength(1);
     const lookup = h.emu.requests.filter((r) => r.method === "GET");
     expect(lookup).toHaveLength(1);
@@ -122,5 +141,42 @@ describe("create_invitation", () => {
     expect(textOf(result)).toMatch(/outcome is unknown/);
     expect(textOf(result)).toMatch(/list_invitations/);
     expect(h.emu.writes()).toHaveLength(1);
+  });
+
+  it("an older pending invitation is not taken for this request's: a lost 503 that was not applied reports nothing created", async () => {
+    const old = h.emu.addInvitation({
+      email_address: "again@example.com",
+      created_at: Date.now() - HOUR,
+    });
+    h.emu.clearRequests();
+    h.emu.inject({ method: "POST", path: "/v1/invitations", status: 503 });
+    const result = await h.call("create_invitation", {
+      email_address: "again@example.com",
+      ignore_existing: true,
+    });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    expect(textOf(result)).toMatch(/nothing was created/);
+    expect(textOf(result)).toContain(`The only pending one, ${old.id}, was created`);
+    expect(textOf(result)).not.toMatch(/^Invited/);
+    expect(h.emu.writes()).toHaveLength(1);
+    expect(await pendingIds(h, "again@example.com")).toEqual([old.id]);
+  });
+
+  it("with an older pending invitation, a lost answer that was applied reports the new invitation, not the old", async () => {
+    const old = h.emu.addInvitation({
+      email_address: "again@example.com",
+      created_at: Date.now() - HOUR,
+    });
+    h.emu.inject({ method: "POST", path: "/v1/invitations", applyThenFail: 503 });
+    const result = await h.call("create_invitation", {
+      email_address: "again@example.com",
+      ignore_existing: true,
+    });
+    expect(result.isError).toBeFalsy();
+    const view = result.structuredContent as { id: string };
+    expect(view.id).not.toBe(old.id);
+    expect((await pendingIds(h, "again@example.com")).sort()).toEqual([old.id, view.id].sort());
+    expect(textOf(result)).toMatch(/answer was lost.*after the request was sent/);
   });
 });
