@@ -21,19 +21,41 @@ const CRAFTED_IDS: unknown[] = [
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `inv_${i}`);
 const addresses = (n: number) => Array.from({ length: n }, (_, i) => `p${i}@example.com`);
 
-type Case = [label: string, tool: string, args: Record<string, unknown>, message?: RegExp];
+/** Every case names the message that proves the error is clear: the field and what it expects. */
+type Case = [label: string, tool: string, args: Record<string, unknown>, message: RegExp];
 
 const CASES: Case[] = [
   // create_invitation
-  ["missing email_address", "create_invitation", {}],
-  ["email not an address", "create_invitation", { email_address: "not-an-email" }, /email/],
-  ["email a number", "create_invitation", { email_address: 5 }],
-  ["unknown key emailAddress", "create_invitation", { emailAddress: "ok@example.com" }],
+  [
+    "missing email_address",
+    "create_invitation",
+    {},
+    /expected string, received undefined at email_address/,
+  ],
+  [
+    "email not an address",
+    "create_invitation",
+    { email_address: "not-an-email" },
+    /expected an email address at email_address/,
+  ],
+  [
+    "email a number",
+    "create_invitation",
+    { email_address: 5 },
+    /expected string, received number at email_address/,
+  ],
+  [
+    "unknown key emailAddress",
+    "create_invitation",
+    { emailAddress: "ok@example.com" },
+    /Unrecognized key: "emailAddress"/,
+  ],
   ...(["x", 5, [1, 2], null, true] as unknown[]).map(
     (v): Case => [
       `public_metadata ${JSON.stringify(v)}`,
       "create_invitation",
       { ...ok, public_metadata: v },
+      /expected a JSON object at public_metadata/,
     ],
   ),
   ...([0, 366, 7.5, -1, "7"] as unknown[]).map(
@@ -41,7 +63,7 @@ const CASES: Case[] = [
       `expires_in_days ${JSON.stringify(v)}`,
       "create_invitation",
       { ...ok, expires_in_days: v },
-      /days from 1 to 365|number/,
+      /expected a whole number of days from 1 to 365 at expires_in_days/,
     ],
   ),
   ...[
@@ -55,57 +77,115 @@ const CASES: Case[] = [
       `redirect_url ${v}`,
       "create_invitation",
       { ...ok, redirect_url: v },
-      /http\(s\) URL/,
+      /expected an http\(s\) URL at redirect_url/,
     ],
   ),
-  ["unknown template_slug", "create_invitation", { ...ok, template_slug: "welcome" }],
-  ["notify not a boolean", "create_invitation", { ...ok, notify: "yes" }],
+  [
+    "unknown template_slug",
+    "create_invitation",
+    { ...ok, template_slug: "welcome" },
+    /expected one of "invitation"\|"waitlist_invitation" at template_slug/,
+  ],
+  [
+    "notify not a boolean",
+    "create_invitation",
+    { ...ok, notify: "yes" },
+    /expected boolean, received string at notify/,
+  ],
   // create_invitations
-  ["no addresses", "create_invitations", { email_addresses: [] }],
-  ["101 addresses", "create_invitations", { email_addresses: addresses(101) }],
+  [
+    "no addresses",
+    "create_invitations",
+    { email_addresses: [] },
+    /expected array to have >=1 items at email_addresses/,
+  ],
+  [
+    "101 addresses",
+    "create_invitations",
+    { email_addresses: addresses(101) },
+    /expected array to have <=100 items at email_addresses/,
+  ],
   [
     "one bad address among good ones",
     "create_invitations",
     { email_addresses: ["a@example.com", "nope"] },
+    /expected an email address at email_addresses\[1\]/,
   ],
   [
     "bulk expires_in_days 0",
     "create_invitations",
     { email_addresses: ["a@example.com"], expires_in_days: 0 },
+    /days from 1 to 365 at expires_in_days/,
   ],
   [
     "bulk javascript: redirect",
     "create_invitations",
     { email_addresses: ["a@example.com"], redirect_url: "javascript:alert(1)" },
+    /expected an http\(s\) URL at redirect_url/,
   ],
   [
     "bulk metadata not an object",
     "create_invitations",
     { email_addresses: ["a@example.com"], public_metadata: "x" },
+    /expected a JSON object at public_metadata/,
   ],
   [
     "bulk unknown template_slug",
     "create_invitations",
     { email_addresses: ["a@example.com"], template_slug: "x" },
+    /expected one of "invitation"\|"waitlist_invitation" at template_slug/,
   ],
-  ["addresses not an array", "create_invitations", { email_addresses: "a@example.com" }],
+  [
+    "addresses not an array",
+    "create_invitations",
+    { email_addresses: "a@example.com" },
+    /expected array, received string at email_addresses/,
+  ],
   // revoke_invitations
-  ["no IDs", "revoke_invitations", { invitation_ids: [] }],
-  ["101 IDs", "revoke_invitations", { invitation_ids: ids(101) }],
-  ["IDs not an array", "revoke_invitations", { invitation_ids: "inv_1" }],
-  ["dry_run not a boolean", "revoke_invitations", { invitation_ids: ["inv_1"], dry_run: "yes" }],
+  [
+    "no IDs",
+    "revoke_invitations",
+    { invitation_ids: [] },
+    /expected array to have >=1 items at invitation_ids/,
+  ],
+  [
+    "101 IDs",
+    "revoke_invitations",
+    { invitation_ids: ids(101) },
+    /expected array to have <=100 items at invitation_ids/,
+  ],
+  [
+    "IDs not an array",
+    "revoke_invitations",
+    { invitation_ids: "inv_1" },
+    /expected array, received string at invitation_ids/,
+  ],
+  [
+    "dry_run not a boolean",
+    "revoke_invitations",
+    { invitation_ids: ["inv_1"], dry_run: "yes" },
+    /expected boolean, received string at dry_run/,
+  ],
   [
     "an organization invitation ID",
     "revoke_invitations",
     { invitation_ids: ["inv_1", "orginv_1"] },
     /organization invitation ID.*revoke_organization_invitation/,
   ],
-  ["invitationIds instead", "revoke_invitations", { invitationIds: ["inv_1"] }],
+  [
+    "invitationIds instead",
+    "revoke_invitations",
+    { invitationIds: ["inv_1"] },
+    /Unrecognized key: "invitationIds"/,
+  ],
   ...CRAFTED_IDS.map(
     (v): Case => [
       `crafted ID ${JSON.stringify(v)} among good ones`,
       "revoke_invitations",
       { invitation_ids: ["inv_1", v] },
+      typeof v === "string"
+        ? /expected inv_ followed by letters and digits only.* at invitation_ids\[1\]$/
+        : /application invitation ID string \(inv_…\) at invitation_ids\[1\]$/,
     ],
   ),
   // revoke_invitation keeps the two kinds apart
@@ -129,7 +209,7 @@ describe("application invitation tools refuse bad input before any request", () 
     const result = await h.call(tool, args);
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
-    if (message) expect(textOf(result)).toMatch(message);
+    expect(textOf(result)).toMatch(message);
     expect(h.emu.requests).toEqual([]);
   });
 

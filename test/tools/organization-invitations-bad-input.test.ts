@@ -19,7 +19,8 @@ const crafted = (prefix: string): unknown[] => [
   { id: `${prefix}1` },
 ];
 
-type Case = [label: string, tool: string, args: Record<string, unknown>, message?: RegExp];
+/** Every case names the message that proves the error is clear: the field and what it expects. */
+type Case = [label: string, tool: string, args: Record<string, unknown>, message: RegExp];
 
 const create = { organization_id: ORG, email_address: "a@example.com", role: "org:member" };
 const revoke = { organization_id: ORG, invitation_id: INV };
@@ -31,7 +32,17 @@ const idCases = (
   prefix: string,
 ): Case[] =>
   crafted(prefix).map(
-    (v): Case => [`${field} ${JSON.stringify(v)}`, tool, { ...base, [field]: v }],
+    (v): Case => [
+      `${field} ${JSON.stringify(v)}`,
+      tool,
+      { ...base, [field]: v },
+      // A string is checked against the prefix pattern; anything else is refused by type.
+      new RegExp(
+        typeof v === "string"
+          ? `expected ${prefix} followed by letters and digits only.* at ${field}$`
+          : `ID string \\(${prefix}…\\) at ${field}$`,
+      ),
+    ],
   );
 
 const CASES: Case[] = [
@@ -55,36 +66,74 @@ const CASES: Case[] = [
     { organization_id: INV, invitation_id: INV },
     /organization invitation ID/,
   ],
-  ["missing organization_id", "revoke_organization_invitation", { invitation_id: INV }],
-  ["organizationId instead", "list_organization_invitations", { organizationId: ORG }],
-  ["unknown status", "list_organization_invitations", { organization_id: ORG, status: ["x"] }],
+  [
+    "missing organization_id",
+    "revoke_organization_invitation",
+    { invitation_id: INV },
+    /organization ID string \(org_…\) at organization_id/,
+  ],
+  [
+    "organizationId instead",
+    "list_organization_invitations",
+    { organizationId: ORG },
+    /at organization_id\nUnrecognized key: "organizationId"/,
+  ],
+  [
+    "unknown status",
+    "list_organization_invitations",
+    { organization_id: ORG, status: ["x"] },
+    /expected one of "pending"\|"accepted"\|"revoked"\|"expired" at status\[0\]/,
+  ],
   [
     "status not an array",
     "list_organization_invitations",
     { organization_id: ORG, status: "pending" },
+    /expected array, received string at status/,
   ],
-  ["limit 101", "list_organization_invitations", { organization_id: ORG, limit: 101 }],
-  ["limit 0", "list_organization_invitations", { organization_id: ORG, limit: 0 }],
-  ["offset -1", "list_organization_invitations", { organization_id: ORG, offset: -1 }],
+  [
+    "limit 101",
+    "list_organization_invitations",
+    { organization_id: ORG, limit: 101 },
+    /<=100 at limit/,
+  ],
+  ["limit 0", "list_organization_invitations", { organization_id: ORG, limit: 0 }, />=1 at limit/],
+  [
+    "offset -1",
+    "list_organization_invitations",
+    { organization_id: ORG, offset: -1 },
+    />=0 at offset/,
+  ],
   [
     "bare role admin",
     "create_organization_invitation",
     { ...create, role: "admin" },
     /org: prefix \(did you mean org:admin\?\)/,
   ],
-  ["role missing", "create_organization_invitation", { ...create, role: undefined }],
+  [
+    "role missing",
+    "create_organization_invitation",
+    { ...create, role: undefined },
+    /expected string, received undefined at role/,
+  ],
   ["role org: only", "create_organization_invitation", { ...create, role: "org:" }, /org: prefix/],
-  ["bad email", "create_organization_invitation", { ...create, email_address: "nope" }],
+  [
+    "bad email",
+    "create_organization_invitation",
+    { ...create, email_address: "nope" },
+    /expected an email address at email_address/,
+  ],
   ...(["x", [1], 3] as unknown[]).flatMap((v): Case[] => [
     [
       `public_metadata ${JSON.stringify(v)}`,
       "create_organization_invitation",
       { ...create, public_metadata: v },
+      /expected a JSON object at public_metadata/,
     ],
     [
       `private_metadata ${JSON.stringify(v)}`,
       "create_organization_invitation",
       { ...create, private_metadata: v },
+      /expected a JSON object at private_metadata/,
     ],
   ]),
   ...([0, 366, 7.5] as unknown[]).map(
@@ -92,7 +141,7 @@ const CASES: Case[] = [
       `expires_in_days ${v}`,
       "create_organization_invitation",
       { ...create, expires_in_days: v },
-      /days from 1 to 365/,
+      /expected a whole number of days from 1 to 365 at expires_in_days/,
     ],
   ),
   ...["javascript:alert(1)", "not a url"].map(
@@ -100,7 +149,7 @@ const CASES: Case[] = [
       `redirect_url ${v}`,
       "create_organization_invitation",
       { ...create, redirect_url: v },
-      /http\(s\) URL/,
+      /expected an http\(s\) URL at redirect_url/,
     ],
   ),
 ];
@@ -117,7 +166,7 @@ describe("organization invitation tools refuse bad input before any request", ()
     const result = await h.call(tool, args);
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
-    if (message) expect(textOf(result)).toMatch(message);
+    expect(textOf(result)).toMatch(message);
     expect(h.emu.requests).toEqual([]);
   });
 

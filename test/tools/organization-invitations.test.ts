@@ -21,6 +21,17 @@ const VIEW_KEYS = [
 
 describe("organization invitation tools", () => {
   let h: Harness;
+  /** Every invitation of ORG, whatever its status, as `id status` lines. */
+  const stateOf = async (): Promise<string[]> => {
+    const list = await h.call("list_organization_invitations", {
+      organization_id: ORG,
+      limit: 100,
+    });
+    const { invitations } = list.structuredContent as {
+      invitations: Array<{ id: string; status: string }>;
+    };
+    return invitations.map((i) => `${i.id} ${i.status}`).sort();
+  };
   let pending: string;
   let revoked: string;
   let accepted: string;
@@ -228,6 +239,8 @@ describe("organization invitation tools", () => {
     });
 
     it("an inviter who is not an admin gets a 403 that explains the admin requirement", async () => {
+      const before = await stateOf();
+      h.emu.clearRequests();
       const result = await h.call("create_organization_invitation", {
         organization_id: ORG,
         email_address: "new@example.com",
@@ -237,9 +250,15 @@ describe("organization invitation tools", () => {
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(/must be an administrator \(org:admin\)/);
       expect(textOf(result)).toMatch(/HTTP 403/);
+      expect(h.emu.writes().map((w) => `${w.method} ${w.path} ${w.status}`)).toEqual([
+        `POST /v1/organizations/${ORG}/invitations 403`,
+      ]);
+      expect(await stateOf()).toEqual(before);
     });
 
     it("a duplicate pending invitation and an existing member are errors that say so", async () => {
+      const before = await stateOf();
+      h.emu.clearRequests();
       const dup = await h.call("create_organization_invitation", {
         organization_id: ORG,
         email_address: "pat@example.com",
@@ -254,6 +273,12 @@ describe("organization invitation tools", () => {
       });
       expect(member.isError).toBe(true);
       expect(textOf(member)).toMatch(/already a member/);
+      // One POST each, never retried, and nothing new in the organization.
+      expect(h.emu.writes().map((w) => `${w.method} ${w.path} ${w.status}`)).toEqual([
+        `POST /v1/organizations/${ORG}/invitations 400`,
+        `POST /v1/organizations/${ORG}/invitations 400`,
+      ]);
+      expect(await stateOf()).toEqual(before);
     });
 
     it("an unknown organization is an error that names it", async () => {
@@ -281,6 +306,55 @@ describe("organization invitation tools", () => {
       expect(result.structuredContent).toMatchObject({ email_address: "lost@example.com" });
       expect(textOf(result)).toMatch(/answer was lost/);
       expect(h.emu.writes()).toHaveLength(1);
+      // The lookup asks Clerk for this address's pending invitations only.
+      const lookup = h.emu.requests.filter((r) => r.method === "GET");
+      expect(lookup.map((r) => r.query)).toEqual([
+        expect.objectContaining({ status: "pending", email_address: "lost@example.com" }),
+      ]);
+    });
+
+    it("after a lost answer that was not applied, an older pending invitation is not taken for a new one", async () => {
+      const old = h.emu.addOrganizationInvitation({
+        organization_id: ORG,
+        email_address: "again@example.com",
+        created_at: Date.now() - 3_600_000,
+      });
+      // Clerk refuses a duplicate, so a gateway 503 before Clerk is the only way here.
+      h.emu.inject({ method: "POST", path: `/v1/organizations/${ORG}/invitations`, status: 503 });
+      const before = await stateOf();
+      const result = await h.call("create_organization_invitation", {
+        organization_id: ORG,
+        email_address: "again@example.com",
+        role: "org:member",
+      });
+      expect(result.isError).toBe(true);
+      expect(result.structuredContent).toBeUndefined();
+      expect(textOf(result)).toMatch(/nothing was created/);
+      expect(textOf(result)).toContain(`The only pending one, ${old.id}, was created`);
+      expect(await stateOf()).toEqual(before);
+    });
+
+    it("when the lookup cannot read every pending invitation for the address, the outcome is unknown", async () => {
+      // More pending invitations for one address than Clerk's largest page (500).
+      for (let i = 0; i < 501; i++) {
+        h.emu.addOrganizationInvitation({
+          organization_id: ORG,
+          email_address: "many@example.com",
+          created_at: Date.now() - 3_600_000 - i,
+        });
+      }
+      h.emu.inject({ method: "POST", path: `/v1/organizations/${ORG}/invitations`, status: 503 });
+      const result = await h.call("create_organization_invitation", {
+        organization_id: ORG,
+        email_address: "many@example.com",
+        role: "org:member",
+      });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(
+        /^The outcome is unknown: .*could not read every pending invitation/,
+      );
+      expect(textOf(result)).not.toMatch(/Try again/);
+      expect(textOf(result)).toMatch(/list_organization_invitations/);
     });
   });
 
