@@ -40,14 +40,21 @@ export class ClerkFailure extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly bodySnippet: string | undefined;
 
+  // Everything here came from the network, and a misbehaving proxy or gateway may echo the
+  // request's Authorization header back: redacted once, here, so that no text built from a
+  // failure (error results, per-item errors of bulk results, logs) can carry the key.
   constructor(facts: ClerkFailureFacts) {
-    super(facts.detail ?? facts.kind);
+    super(redact(facts.detail ?? facts.kind));
     this.kind = facts.kind;
     this.status = facts.status;
-    this.errors = facts.errors ?? [];
+    this.errors = (facts.errors ?? []).map((e) => ({
+      ...e,
+      message: redact(e.message),
+      ...(e.long_message !== undefined ? { long_message: redact(e.long_message) } : {}),
+    }));
     this.traceId = facts.traceId;
     this.retryAfterSeconds = facts.retryAfterSeconds;
-    this.bodySnippet = facts.bodySnippet;
+    this.bodySnippet = facts.bodySnippet === undefined ? undefined : redact(facts.bodySnippet);
   }
 
   /** The call was cancelled (MCP `notifications/cancelled`). */
