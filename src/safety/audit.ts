@@ -6,13 +6,15 @@ import type { InstanceKind } from "../config.js";
 /**
  * The audit log (`--audit-log FILE`): JSON Lines, appended, one object per line.
  *
- * A write call leaves two lines sharing a `call_id`: an `intent` line written BEFORE anything
- * is sent to Clerk, and an `outcome` line after. One line cannot do both jobs: the issue asks
- * that a write be refused when its line cannot be written, which only a line written first
- * can guarantee, and that the outcome and trace ID be recorded, which only a line written
- * after can. An `intent` without an `outcome` means the server stopped mid-call. A call that
- * never reached Clerk (refused on production, declined by the human) leaves only an
- * `outcome` line, so there is exactly one `outcome` line per write call.
+ * A write call leaves two lines sharing a `call_id`: an `intent` line written BEFORE the
+ * request that may change something is sent to Clerk, and an `outcome` line after. Only reads
+ * can come before the intent line: the lookups that name who is affected, for the human's
+ * confirmation. One line cannot do both jobs: the issue asks that a write be refused when its
+ * line cannot be written, which only a line written first can guarantee, and that the outcome
+ * and trace ID be recorded, which only a line written after can. An `intent` without an
+ * `outcome` means the server stopped mid-call. A call stopped before its change was sent
+ * (refused, declined, cancelled) leaves only an `outcome` line, so there is exactly one
+ * `outcome` line per write call, unless the log itself cannot be written.
  *
  * Recorded: time, tool, target IDs (and email addresses of create calls), instance kind, a
  * key fingerprint. Never recorded: the key, metadata, or any other argument value.
@@ -25,11 +27,18 @@ export type AuditOutcome =
   | "failed"
   /** Failed in a way that Clerk may nonetheless have applied (timeout, reset, 5xx). */
   | "outcome_unknown"
-  /** Not sent: production writes are off, or the confirmation could not be obtained. */
+  /**
+   * Not sent: production writes are off (`production_writes_blocked`), the lookup for the
+   * confirmation failed (`confirmation_lookup_failed`, with its `http_status` and trace ID),
+   * or the human's answer could not be obtained (`confirmation_failed`).
+   */
   | "refused"
   /** Not sent: the human said no. */
   | "declined"
-  /** Not sent: the human dismissed the confirmation. */
+  /**
+   * Not sent: the human dismissed the confirmation, or the client cancelled the call before
+   * its change was sent (`reason: client_cancelled`).
+   */
   | "cancelled";
 
 export interface AuditLine {
@@ -44,7 +53,7 @@ export interface AuditLine {
   /** `sha256:` and the first 16 hex digits of SHA-256 over the secret key. */
   key_fingerprint: string;
   outcome?: AuditOutcome;
-  /** Why a call was refused; outcome lines only. */
+  /** Why a call was refused or cancelled (see `AuditOutcome`); outcome lines only. */
   reason?: string;
   http_status?: number | null;
   clerk_trace_id?: string | null;
@@ -161,7 +170,12 @@ export function createAuditLog(
   };
 }
 
-/** Checks at start that `file` can be appended to, creating it if needed. */
+/**
+ * Checks at start that `file` can be appended to, creating it (mode 0600) if needed; writes
+ * nothing to it.
+ * @throws the `appendFile` error (a Node system error: `ENOENT` when the folder is missing,
+ * `EACCES`, `EISDIR`, …) when it cannot be.
+ */
 export async function probeAuditLog(file: string): Promise<void> {
   await appendFile(file, "", { encoding: "utf8", mode: 0o600, flag: "a" });
 }

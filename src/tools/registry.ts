@@ -41,9 +41,10 @@ export interface RegistryDeps {
  * `structuredContent` plus the same JSON as text.
  *
  * A write tool (`readOnlyHint` not true) runs behind the operator's guards, in this order,
- * so that nothing reaches Clerk unless all of them pass: the production guard, the human's
- * confirmation (destructive tools with a `confirm` hook, when the client supports
- * elicitation), then the audit log's intent line.
+ * so that no change is sent to Clerk unless all of them pass: the production guard (which lets
+ * through calls the tool's `readsOnly` says change nothing), the human's confirmation
+ * (destructive tools with a `confirm` hook, when the client supports elicitation; the hook's
+ * lookups are reads, sent before the question), then the audit log's intent line.
  */
 export function registerTools(
   server: McpServer,
@@ -87,9 +88,14 @@ async function runWrite(
     await recordOutcome(call, facts, log);
     return errorResult(text);
   };
+  // The SDK sends no result for a cancelled request; the audit line is what remains.
+  const cancelledByClient = () =>
+    notSent(
+      { outcome: "cancelled", reason: "client_cancelled" },
+      `Not done: the client cancelled ${tool.name}. Nothing was changed.`,
+    );
 
-  // A dry run only reads, so the production guard lets it through (it is still audited).
-  if (writeMode(config) === "production-writes-blocked" && args.dry_run !== true) {
+  if (writeMode(config) === "production-writes-blocked" && tool.readsOnly?.(args) !== true) {
     return notSent(
       { outcome: "refused", reason: "production_writes_blocked" },
       productionRefusal(tool.name),
@@ -101,14 +107,21 @@ async function runWrite(
     try {
       question = await tool.confirm(args, ctx);
     } catch (err) {
-      await recordOutcome(call, failureFacts(err), log);
-      return toErrorResult(err, log, tool.name);
+      // Only reads were sent (the lookup naming who is affected), so nothing was changed.
+      if (ctx.signal.aborted) return cancelledByClient();
+      const detail = textOf(toErrorResult(err, log, tool.name));
+      return notSent(
+        { outcome: "refused", reason: "confirmation_lookup_failed", ...clerkFacts(err) },
+        `Not done: ${tool.name} needs the human's confirmation, and looking up who it affects failed, so nothing was changed. ${detail}`,
+      );
     }
     if (question) {
       let answer: Awaited<ReturnType<typeof askToConfirm>>;
       try {
         answer = await askToConfirm(server.server, question.message, ctx.extra);
       } catch (err) {
+        // The client cancelled the call (notifications/cancelled) while the human was asked.
+        if (ctx.signal.aborted) return cancelledByClient();
         log.error(`confirmation for ${tool.name} failed`, err);
         return notSent(
           { outcome: "refused", reason: "confirmation_failed" },
@@ -131,6 +144,7 @@ async function runWrite(
   }
 
   if (call) {
+    // Nothing has been changed yet; the call is refused here if it cannot be audited.
     try {
       await call.intent();
     } catch (err) {
@@ -170,6 +184,16 @@ async function recordOutcome(
   } catch (err) {
     log.error("audit log: cannot write the outcome line", err);
   }
+}
+
+/** The HTTP status and trace ID of a failed Clerk request, for an outcome line. */
+function clerkFacts(err: unknown): Pick<OutcomeFacts, "http_status" | "clerk_trace_id"> {
+  const { http_status, clerk_trace_id } = failureFacts(err);
+  return { http_status, clerk_trace_id };
+}
+
+function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
 }
 
 function successResult(result: ToolSuccess<Record<string, unknown>>): CallToolResult {

@@ -2,12 +2,22 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ElicitRequest, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import {
+  type CallToolResult,
+  type ElicitRequest,
+  ElicitRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as z from "zod";
+import { createClerkGateway } from "../../src/clerk/client.js";
 import { ConfigError, DEFAULT_CONTROLS } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
-import { ALL_TOOLS } from "../../src/tools/registry.js";
+import { ALL_TOOLS, registerTools } from "../../src/tools/registry.js";
+import { type AnyToolDefinition, defineTool } from "../../src/tools/types.js";
 import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
 
 const LIVE_KEY = "sk_live_productionKey0123456789abcdef";
@@ -143,6 +153,66 @@ describe("production guard", () => {
     const result = await hh.call("revoke_invitation", { invitation_id: id });
     expect(result.isError).toBeFalsy();
     expect(hh.emu.getInvitation(id)?.status).toBe("revoked");
+  });
+
+  it("lets through only calls the tool's readsOnly says change nothing, whatever its arguments", async () => {
+    const ran: unknown[] = [];
+    const touchTool = (readsOnly?: (args: { dry_run: boolean }) => boolean) =>
+      defineTool({
+        name: "touch_thing",
+        title: "Touch a thing",
+        description: "A write tool with a dry_run argument, for the production guard.",
+        toolset: "invitations",
+        input: { dry_run: z.boolean() },
+        output: { touched: z.boolean() },
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: true,
+          openWorldHint: false,
+        },
+        ...(readsOnly ? { readsOnly } : {}),
+        async handler(args) {
+          ran.push(args);
+          return { structured: { touched: !args.dry_run } };
+        },
+      });
+    const config = {
+      secretKey: LIVE_KEY,
+      instance: "production" as const,
+      apiUrl: "http://127.0.0.1:9",
+      timeoutMs: 1000,
+      ...DEFAULT_CONTROLS,
+    };
+    const callOn = async (tool: AnyToolDefinition, args: Record<string, unknown>) => {
+      const server = new McpServer({ name: "guard-test", version: "0" });
+      registerTools(server, [tool], {
+        clerk: createClerkGateway(config),
+        config,
+        log: silentLogger,
+      });
+      const client = new Client({ name: "t", version: "0" });
+      const [a, b] = InMemoryTransport.createLinkedPair();
+      await Promise.all([server.connect(b), client.connect(a)]);
+      try {
+        return (await client.callTool({ name: tool.name, arguments: args })) as CallToolResult;
+      } finally {
+        await client.close();
+        await server.close();
+      }
+    };
+
+    // An argument named dry_run is not enough: only the tool can say a call reads only.
+    const without = await callOn(touchTool(), { dry_run: true });
+    expect(without.isError).toBe(true);
+    expect(textOf(without)).toContain("--allow-production-writes");
+    expect(ran).toEqual([]);
+
+    const withHook = touchTool(({ dry_run }) => dry_run);
+    expect((await callOn(withHook, { dry_run: true })).isError).toBeFalsy();
+    expect(ran).toEqual([{ dry_run: true }]);
+    expect((await callOn(withHook, { dry_run: false })).isError).toBe(true);
+    expect(ran).toHaveLength(1);
   });
 
   it("leaves development keys alone", async () => {
@@ -364,6 +434,134 @@ describe("confirmation through elicitation", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("could not be obtained");
     expect(hh.emu.writes()).toEqual([]);
+  });
+
+  describe("stopped before the question is answered", () => {
+    let dir: string;
+    let file: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), "clerk-audit-"));
+      file = join(dir, "audit.jsonl");
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const lines = () =>
+      readFileSync(file, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+    it("refuses, sending no write, when the lookup naming who is affected fails", async () => {
+      const hh = await confirming(
+        { action: "accept", content: { confirm: true } },
+        { config: { auditLog: file }, retry: { retries: 0 } },
+      );
+      const id = pending(hh);
+      hh.emu.inject({
+        method: "GET",
+        path: "/v1/invitations",
+        status: 503,
+        times: Number.POSITIVE_INFINITY,
+        body: {
+          errors: [{ code: "service_unavailable", message: "down", meta: {} }],
+          clerk_trace_id: "trace_lookup_503",
+        },
+      });
+      const result = await hh.call("revoke_invitation", { invitation_id: id });
+      expect(result.isError).toBe(true);
+      expect(result.structuredContent).toBeUndefined();
+      expect(textOf(result)).toContain("looking up who it affects failed");
+      expect(textOf(result)).toContain("nothing was changed");
+      expect(textOf(result)).toContain("HTTP 503");
+      expect(asked).toEqual([]);
+      expect(hh.emu.requests.length).toBeGreaterThan(0);
+      expect(hh.emu.writes()).toEqual([]);
+      expect(hh.emu.getInvitation(id)?.status).toBe("pending");
+      expect(lines()).toEqual([
+        expect.objectContaining({
+          stage: "outcome",
+          outcome: "refused",
+          reason: "confirmation_lookup_failed",
+          http_status: 503,
+          clerk_trace_id: "trace_lookup_503",
+        }),
+      ]);
+    });
+
+    it("records an MCP cancellation during the question as cancelled, not as an error", async () => {
+      const errors: string[] = [];
+      const log = { info() {}, error: (message: string) => errors.push(message) };
+      const hh = await harness({
+        capabilities: { elicitation: { form: {} } },
+        config: { auditLog: file },
+        log,
+      });
+      const id = pending(hh);
+      const controller = new AbortController();
+      let questions = 0;
+      hh.client.setRequestHandler(ElicitRequestSchema, () => {
+        questions++;
+        controller.abort();
+        // The human never answers: only the cancellation can end the call.
+        return new Promise<never>(() => {});
+      });
+      const call = hh.client.callTool(
+        { name: "revoke_invitation", arguments: { invitation_id: id } },
+        undefined,
+        { signal: controller.signal },
+      );
+      await expect(call).rejects.toThrow();
+      // The server settles the call after the client gave up on it; its audit line shows how.
+      await vi.waitFor(() => expect(readFileSync(file, "utf8")).toMatch(/\n$/));
+      expect(questions).toBe(1);
+      expect(lines()).toEqual([
+        expect.objectContaining({
+          stage: "outcome",
+          outcome: "cancelled",
+          reason: "client_cancelled",
+        }),
+      ]);
+      expect(errors).toEqual([]);
+      expect(hh.emu.writes()).toEqual([]);
+      expect(hh.emu.getInvitation(id)?.status).toBe("pending");
+    });
+
+    it("records an MCP cancellation during the lookup as cancelled", async () => {
+      const hh = await confirming(
+        { action: "accept", content: { confirm: true } },
+        { config: { auditLog: file } },
+      );
+      const id = pending(hh);
+      let release = () => {};
+      // Both lookups (pending and revoked) are held, so the call is in flight when cancelled.
+      hh.emu.inject({
+        method: "GET",
+        path: "/v1/invitations",
+        times: 2,
+        until: new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+      });
+      const controller = new AbortController();
+      const call = hh.client.callTool(
+        { name: "revoke_invitation", arguments: { invitation_id: id } },
+        undefined,
+        { signal: controller.signal },
+      );
+      try {
+        await vi.waitFor(() => expect(hh.emu.requests).toHaveLength(2));
+        controller.abort();
+        await expect(call).rejects.toThrow();
+        // The server settles the call after the client gave up on it; its audit line shows how.
+        await vi.waitFor(() => expect(readFileSync(file, "utf8")).toMatch(/\n$/));
+      } finally {
+        release();
+      }
+      expect(asked).toEqual([]);
+      expect(lines()).toEqual([
+        expect.objectContaining({ stage: "outcome", outcome: "cancelled" }),
+      ]);
+      expect(hh.emu.writes()).toEqual([]);
+    });
   });
 
   it("never asks on production with writes blocked: the guard refuses first", async () => {
