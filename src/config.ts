@@ -18,7 +18,10 @@ export interface Config {
   secretKey: string;
   /** `development` for `sk_test_` keys, `production` for `sk_live_`. */
   instance: InstanceKind;
-  /** Backend API base URL without the `/v1` suffix. */
+  /**
+   * Backend API base URL without the `/v1` suffix: https, or http for a loopback host only
+   * (127.0.0.0/8, localhost, [::1]), since every request carries the secret key.
+   */
   apiUrl: string;
   /** Per-attempt timeout for a Clerk request, in milliseconds. */
   timeoutMs: number;
@@ -66,7 +69,8 @@ const SECRET_KEY = /^sk_(test|live)_[A-Za-z0-9_-]{8,}$/;
  * Parses `CLERK_SECRET_KEY`, `CLERK_API_URL`, `CLERK_MCP_TIMEOUT_MS` and the operator controls
  * (see `CONTROLS`): each from its flag in `argv` (without node and the script) when given,
  * else from its environment variable.
- * @throws ConfigError naming the variable or flag and what is expected.
+ * @throws ConfigError naming the variable or flag and what is expected; among others when
+ *   `CLERK_API_URL` is not https, or http to a host other than this machine.
  */
 export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
   const flags = parseFlags(argv);
@@ -230,10 +234,21 @@ function parseApiUrl(raw: string | undefined): string {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ConfigError(
-      "CLERK_API_URL must use http or https: expected a base URL such as https://api.clerk.com.",
+      "CLERK_API_URL must use https: expected a base URL such as https://api.clerk.com.",
+    );
+  }
+  // Every request carries the secret key; over plain http only this machine may see it.
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new ConfigError(
+      `CLERK_API_URL must use https for ${url.hostname}: over http the secret key would travel unencrypted. http is accepted only for this machine (127.0.0.1, localhost, [::1]), for example the emulator.`,
     );
   }
   return value.replace(/\/+$/, "").replace(/\/v1$/, "");
+}
+
+// `URL` has already normalised the host: lowercase, IPv4 in dotted decimal, IPv6 in brackets.
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function parseTimeout(raw: string | undefined): number {

@@ -57,6 +57,38 @@ describe("loadConfig", () => {
     );
   });
 
+  it.each([
+    ["http://127.0.0.1:4000", "http://127.0.0.1:4000"],
+    ["http://127.45.0.9/", "http://127.45.0.9"],
+    ["http://localhost:3000/v1", "http://localhost:3000"],
+    ["http://LOCALHOST:3000", "http://LOCALHOST:3000"],
+    ["http://[::1]:8080", "http://[::1]:8080"],
+    ["https://clerk.internal.example.com/", "https://clerk.internal.example.com"],
+  ])("accepts CLERK_API_URL %s (https, or http to this machine)", (raw, apiUrl) => {
+    expect(loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: raw }).apiUrl).toBe(apiUrl);
+  });
+
+  it.each([
+    ["http://api.clerk.com", "api.clerk.com"],
+    ["http://10.0.0.5:4000", "10.0.0.5"],
+    ["http://127.0.0.1.attacker.example", "127.0.0.1.attacker.example"],
+    ["http://localhost.attacker.example", "localhost.attacker.example"],
+    ["http://[::2]", "[::2]"],
+    ["http://0.0.0.0:4000", "0.0.0.0"],
+  ])("refuses CLERK_API_URL %s: the key would travel unencrypted", (raw, host) => {
+    const run = () => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: raw });
+    expect(run).toThrow(ConfigError);
+    try {
+      run();
+    } catch (err) {
+      const text = (err as Error).message;
+      expect(text).toContain(`CLERK_API_URL must use https for ${host}`);
+      expect(text).toContain("127.0.0.1, localhost, [::1]");
+      expect(text).not.toContain("\n");
+      expect(text).not.toContain(KEY);
+    }
+  });
+
   it("bounds the timeout to 15 s", () => {
     expect(loadConfig({ CLERK_SECRET_KEY: KEY }).timeoutMs).toBeLessThanOrEqual(15_000);
     expect(() => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_MCP_TIMEOUT_MS: "60000" })).toThrow(
