@@ -31,6 +31,8 @@ import { build } from "esbuild";
 
 const noCache = process.argv.includes("--no-code-cache");
 const metafile = process.argv.includes("--metafile");
+/** The code cache run takes well under a second; a child still running after this is stuck. */
+const CODE_CACHE_TIMEOUT_MS = 20_000;
 
 /** Options common to the three CommonJS bundles. */
 const common = {
@@ -138,13 +140,22 @@ script.runInThisContext()(module.exports, createRequire(filename), module, filen
 `;
 await writeFile("dist/index.js", LOADER);
 await chmod("dist/index.js", 0o755);
-if (!noCache) await writeCodeCache();
+if (!noCache) {
+  try {
+    await writeCodeCache();
+  } catch (err) {
+    process.stderr.write(`build failed: ${err.message}\n`);
+    process.exit(1);
+  }
+}
 if (metafile) await writeFile("dist/meta.json", JSON.stringify(server.metafile));
 
 /**
  * Runs server.cjs as the bin does, in a child that answers `initialize` and `tools/list` over
  * stdio with a placeholder key (it makes no Clerk call), then has it write the code cache of
  * the script it ran. The cache then holds the start-up path's functions, already compiled.
+ * A child that has not finished within CODE_CACHE_TIMEOUT_MS is killed and the build fails.
+ * @throws Error saying what went wrong, with the child's stderr.
  */
 async function writeCodeCache() {
   const producer = `
@@ -182,21 +193,40 @@ script.runInThisContext()(module.exports, Module.createRequire(filename), module
     });
     exited.then((code) => reject(new Error(`code cache run exited (${code}): ${stderr}`)));
   });
-  const send = (msg) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...msg })}\n`);
-  send({
-    id: 1,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-06-18",
-      capabilities: {},
-      clientInfo: { name: "build", version: "0" },
-    },
+  let timer;
+  const timedOut = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(
+        new Error(
+          `the code cache run did not finish within ${CODE_CACHE_TIMEOUT_MS / 1000} s and was killed (it should answer initialize and tools/list, then exit). Its stderr: ${stderr.trim() || "(empty)"}. To build without the cache: node scripts/build.mjs --no-code-cache`,
+        ),
+      );
+    }, CODE_CACHE_TIMEOUT_MS);
   });
-  send({ method: "notifications/initialized" });
-  send({ id: 2, method: "tools/list" });
-  await answered;
-  child.send("write");
-  const code = await exited;
-  if (code !== 0) throw new Error(`code cache run failed (${code}): ${stderr}`);
+  try {
+    await Promise.race([produce(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
   await stat("dist/server.cjs.cache");
+
+  async function produce() {
+    const send = (msg) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...msg })}\n`);
+    send({
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "build", version: "0" },
+      },
+    });
+    send({ method: "notifications/initialized" });
+    send({ id: 2, method: "tools/list" });
+    await answered;
+    child.send("write");
+    const code = await exited;
+    if (code !== 0) throw new Error(`code cache run failed (${code}): ${stderr}`);
+  }
 }
