@@ -15,6 +15,12 @@ export interface Logger {
   error(message: string, err?: unknown): void;
 }
 
+/**
+ * A logger writing one line per message to `stream` (stderr by default; never stdout, which
+ * carries JSON-RPC): `[clerk-admin-mcp] info|error message`, with an error's stack (or its
+ * `String()`) after a colon. Every line goes through `redact`, so a secret key is never
+ * written whole. Writes are not awaited.
+ */
 export function createStderrLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
   const write = (level: string, message: string) =>
     stream.write(`${redact(`[clerk-admin-mcp] ${level} ${message}`)}\n`);

@@ -20,7 +20,8 @@ export function canConfirm(server: Server): boolean {
 
 /**
  * Asks the human `message` and waits. An "accept" whose box is left unticked is a decline.
- * @throws when the client fails the request or the time runs out; the caller then refuses.
+ * @throws when the client fails the request or the time runs out (the caller then refuses),
+ *   or when the call is cancelled (`extra.signal` aborted: the caller records a cancellation).
  */
 export async function askToConfirm(
   server: Server,

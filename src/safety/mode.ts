@@ -6,6 +6,13 @@ import type { Config } from "../config.js";
  */
 export type WriteMode = "read-only" | "production-writes-blocked" | "writes-allowed";
 
+/**
+ * The write mode `config` puts the server in: `read-only` when `--read-only` is set (write
+ * tools are not registered at all), else `production-writes-blocked` for an `sk_live_` key
+ * without `--allow-production-writes` (write tools are listed, and the registry refuses their
+ * calls unless the tool's `readsOnly` says the call changes nothing), else `writes-allowed`.
+ * Pure; also named in the server's instructions.
+ */
 export function writeMode(
   config: Pick<Config, "readOnly" | "instance" | "allowProductionWrites">,
 ): WriteMode {

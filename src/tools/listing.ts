@@ -16,6 +16,12 @@ export function serveToolList(server: McpServer, tools: readonly AnyToolDefiniti
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
 }
 
+/**
+ * One tool's `tools/list` entry: name, title, description, annotations (with the title, as
+ * the SDK sends it), and input and output JSON Schemas (draft 2020-12, no `$schema`, noise
+ * removed by `compactSchema`). The input schema is strict (`additionalProperties: false`),
+ * as the registry validates it; the output schema describes `structuredContent`.
+ */
 export function toolListing(tool: AnyToolDefinition): Tool {
   return {
     name: tool.name,
