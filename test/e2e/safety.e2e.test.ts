@@ -9,7 +9,7 @@ import {
   ElicitRequestSchema,
   type ElicitResult,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
 import { assertBuilt, BIN, childEnv, spawnRaw } from "../helpers/spawn.js";
 
@@ -114,6 +114,21 @@ describe("operator controls over stdio (dist/index.js)", () => {
       expect(run.stdout()).toBe("");
     },
   );
+
+  it("stops at start on an http CLERK_API_URL to another host: one stderr line, exit 1", async () => {
+    const run = spawnRaw({
+      CLERK_SECRET_KEY: emu.secretKey,
+      CLERK_API_URL: "http://clerk-proxy.example.com:8080",
+    });
+    const { code } = await run.exited;
+    expect(code).toBe(1);
+    expect(run.stderr()).toMatch(
+      /CLERK_API_URL must use https for clerk-proxy\.example\.com: over http the secret key would travel unencrypted/,
+    );
+    expect(run.stderr().trim().split("\n")).toHaveLength(1);
+    expect(run.stderr()).not.toContain(emu.secretKey.slice("sk_test_".length));
+    expect(run.stdout()).toBe("");
+  });
 
   it("prints --help on stdout and exits 0 without a key", async () => {
     const run = spawnRaw({}, ["--help"]);
@@ -227,6 +242,40 @@ describe("operator controls over stdio (dist/index.js)", () => {
       expect(raw).not.toContain(emu.secretKey);
       expect(raw).not.toContain(emu.secretKey.slice("sk_test_".length));
       expect(raw).not.toContain(METADATA_VALUE);
+    });
+
+    it("records a call the client cancels during the question as cancelled, logging no error", async () => {
+      const file = join(dir, "cancelled.jsonl");
+      const id = pending("cancelled@example.com");
+      const s = await connect(emu, {
+        args: ["--audit-log", file],
+        answer: { action: "decline" },
+      });
+      const controller = new AbortController();
+      s.client.setRequestHandler(ElicitRequestSchema, () => {
+        controller.abort();
+        // The human never answers: only the cancellation can end the call.
+        return new Promise<never>(() => {});
+      });
+      const pendingCall = s.client.callTool(
+        { name: "revoke_invitation", arguments: { invitation_id: id } },
+        undefined,
+        { signal: controller.signal },
+      );
+      await expect(pendingCall).rejects.toThrow();
+      await vi.waitFor(() => expect(readFileSync(file, "utf8")).toMatch(/\n$/), {
+        timeout: 5_000,
+      });
+      const lines = readFileSync(file, "utf8").trimEnd().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0] ?? "")).toMatchObject({
+        stage: "outcome",
+        outcome: "cancelled",
+        reason: "client_cancelled",
+      });
+      expect(s.stderr()).not.toContain(" error ");
+      expect(emu.writes()).toEqual([]);
+      expect(emu.getInvitation(id)?.status).toBe("pending");
     });
 
     it("stops at start when the file cannot be appended to", async () => {
