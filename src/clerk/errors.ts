@@ -124,7 +124,7 @@ export class OutcomeUnknown extends ToolError {
 export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): ClerkFailure {
   if (err instanceof ClerkFailure) return err;
   if (ctx?.failure) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = ctx.networkError ?? (err instanceof Error ? err.message : String(err));
     return new ClerkFailure({ kind: ctx.failure, detail });
   }
   if (isClerkAPIResponseError(err)) {
@@ -154,7 +154,7 @@ export function describeFailure(f: ClerkFailure): string {
     case "timeout":
       return "Clerk did not answer in time (the request timed out).";
     case "network":
-      return `Could not reach Clerk's Backend API (${f.errors[0]?.message ?? f.message}).`;
+      return `Could not reach Clerk's Backend API (${f.errors[0]?.message || f.message || "no detail"}).`;
     case "cancelled":
       return "The request was cancelled.";
     case "http":

@@ -21,6 +21,8 @@ export interface AttemptContext {
   failure?: "timeout" | "network" | "cancelled";
   /** Set by the wrapper for a non-JSON error response. */
   bodySnippet?: string;
+  /** Set by the wrapper when fetch failed below HTTP: the system error, e.g. `ECONNREFUSED`. */
+  networkError?: string;
   /** Set by the wrapper: stops the attempt's timers and listeners once `withAttempt` is done. */
   release?: () => void;
 }
@@ -90,6 +92,8 @@ async function attempt(
     res = await inner(input, { ...init, signal });
   } catch (err) {
     ctx.failure ??= "network";
+    // The SDK keeps only fetch's own message ("fetch failed"); the reason is in its cause.
+    ctx.networkError ??= networkReason(err);
     throw err;
   }
   const type = res.headers.get("content-type") ?? "";
@@ -98,4 +102,13 @@ async function attempt(
     ctx.bodySnippet = text.replace(/\s+/g, " ").trim().slice(0, SNIPPET_CHARS);
   }
   return res;
+}
+
+function networkReason(err: unknown): string {
+  const cause = err instanceof Error ? err.cause : undefined;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === "string" ? `${code}: ${cause.message}` : cause.message;
+  }
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
 import {
@@ -117,5 +119,23 @@ describe("the budget through an MCP tool", () => {
     expect(result.structuredContent).toBeUndefined();
     expect(textOf(result)).toMatch(/did not answer in time/);
     expect(h.emu.requests.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("an unreachable Backend API", () => {
+  it("names the system error, after retrying the read a few times", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const h = await startHarness({ config: { apiUrl: `http://127.0.0.1:${port}` } });
+    try {
+      const result = await h.call("list_invitations", {});
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/Could not reach Clerk's Backend API \(ECONNREFUSED/);
+      expect(h.emu.requests).toEqual([]);
+    } finally {
+      await h.close();
+    }
   });
 });
