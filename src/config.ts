@@ -243,7 +243,14 @@ function parseApiUrl(raw: string | undefined): string {
       `CLERK_API_URL must use https for ${url.hostname}: over http the secret key would travel unencrypted. http is accepted only for this machine (127.0.0.1, localhost, [::1]), for example the emulator.`,
     );
   }
-  return value.replace(/\/+$/, "").replace(/\/v1$/, "");
+  // The SDK appends paths to this string; anything after the path would corrupt every request,
+  // and credentials in it would be sent with each one.
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(
+      "CLERK_API_URL must be a plain base URL, without a query, fragment or user:password part, such as https://api.clerk.com.",
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "").replace(/\/v1$/, "");
 }
 
 // `URL` has already normalised the host: lowercase, IPv4 in dotted decimal, IPv6 in brackets.
@@ -253,7 +260,8 @@ function isLoopback(hostname: string): boolean {
 
 function parseTimeout(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === "") return DEFAULT_TIMEOUT_MS;
-  const ms = Number(raw);
+  // Number() would also take "0x64" or "1e3"; only plain digits are a number of milliseconds.
+  const ms = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(ms) || ms < 100 || ms > 15_000) {
     throw new ConfigError(
       "CLERK_MCP_TIMEOUT_MS must be a whole number of milliseconds from 100 to 15000.",

@@ -61,7 +61,7 @@ describe("loadConfig", () => {
     ["http://127.0.0.1:4000", "http://127.0.0.1:4000"],
     ["http://127.45.0.9/", "http://127.45.0.9"],
     ["http://localhost:3000/v1", "http://localhost:3000"],
-    ["http://LOCALHOST:3000", "http://LOCALHOST:3000"],
+    ["http://LOCALHOST:3000", "http://localhost:3000"],
     ["http://[::1]:8080", "http://[::1]:8080"],
     ["https://clerk.internal.example.com/", "https://clerk.internal.example.com"],
   ])("accepts CLERK_API_URL %s (https, or http to this machine)", (raw, apiUrl) => {
@@ -93,6 +93,24 @@ describe("loadConfig", () => {
     expect(loadConfig({ CLERK_SECRET_KEY: KEY }).timeoutMs).toBeLessThanOrEqual(15_000);
     expect(() => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_MCP_TIMEOUT_MS: "60000" })).toThrow(
       /CLERK_MCP_TIMEOUT_MS/,
+    );
+    for (const odd of ["0x64", "1e3", "250.5", "-200", "ten"]) {
+      expect(() => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_MCP_TIMEOUT_MS: odd })).toThrow(
+        /CLERK_MCP_TIMEOUT_MS/,
+      );
+    }
+    expect(loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_MCP_TIMEOUT_MS: " 2500 " }).timeoutMs).toBe(
+      2500,
+    );
+  });
+
+  it.each([
+    "http://127.0.0.1:4010?x=1",
+    "https://api.clerk.com/#frag",
+    "https://user:pw@api.clerk.com",
+  ])("refuses %s: the SDK appends paths to the base URL", (url) => {
+    expect(() => loadConfig({ CLERK_SECRET_KEY: KEY, CLERK_API_URL: url })).toThrow(
+      /plain base URL/,
     );
   });
 });
