@@ -59,7 +59,7 @@ export function selectTools(all: readonly AnyToolDefinition[], opts: SelectionOp
   const tools = opts.readOnly ? chosen.filter((t) => !isWriteTool(t)) : chosen;
   if (tools.length === 0) {
     throw new ConfigError(
-      `No tool is left to serve: the toolsets, --tools, --exclude-tools${opts.readOnly ? " and --read-only" : ""} together remove every tool. Valid tools: ${toolNames.join(", ")}.`,
+      `No tool is left to serve: ${opts.readOnly ? "the toolsets, --tools, --exclude-tools and --read-only" : "the toolsets, --tools and --exclude-tools"} together remove every tool. Valid tools: ${toolNames.join(", ")}.`,
     );
   }
   return {

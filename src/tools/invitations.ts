@@ -161,7 +161,8 @@ export const listInvitationsTool = defineTool({
   toolset: "invitations",
   input: {
     status: z.enum(INVITATION_STATUSES).optional(),
-    query: z.string().min(1).optional().describe("Email address or ID"),
+    // Clerk takes the query in the URL; a longer one is no email address or ID.
+    query: z.string().min(1).max(256).optional().describe("Email address or ID"),
     order_by: z.enum(ORDER_BY).optional(),
     limit: z.number().int().min(1).max(100).default(20),
     offset: z.number().int().min(0).default(0),
@@ -191,9 +192,11 @@ export const listInvitationsTool = defineTool({
     );
     const views = page.data.map((inv) => invitationView(rawOf(inv) as InvitationJson));
     const summary =
-      views.length === 0
-        ? `No application invitations matched${status ? ` (status ${status})` : ""}. Invitations sent from an organization are organization invitations: list them with list_organization_invitations.`
-        : undefined;
+      views.length > 0
+        ? undefined
+        : offset > 0 && offset >= page.totalCount
+          ? `offset ${offset} is past the end: ${page.totalCount} application invitations matched. Lower the offset.`
+          : `No application invitations matched${status ? ` (status ${status})` : ""}. Invitations sent from an organization are organization invitations: list them with list_organization_invitations.`;
     return {
       structured: listPage(views, page.totalCount, offset),
       ...(summary ? { summary } : {}),

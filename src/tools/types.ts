@@ -54,8 +54,9 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   annotations: Annotations;
   /**
    * Destructive tools only: describes who is affected, for the human to confirm through
-   * elicitation before `handler` runs. Returns undefined when there is nothing to confirm
-   * (a dry run, or a target that does not exist; the handler then reports it).
+   * elicitation before `handler` runs. Returns undefined only when the call cannot change
+   * anything (a dry run, or a lookup showing every target already revoked, accepted or
+   * expired); a target the lookup did not find is still asked about, by its ID.
    */
   confirm?(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<Confirmation | undefined>;
   /**

@@ -48,6 +48,13 @@ describe("list_invitations", () => {
     expect(req?.query).toMatchObject({ limit: "20", paginated: "true" });
   });
 
+  it("an offset past the end says so, rather than pointing elsewhere", async () => {
+    const result = await h.call("list_invitations", { offset: 500 });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toMatch(/offset 500 is past the end: 27 application invitations/);
+    expect(textOf(result)).not.toMatch(/list_organization_invitations/);
+  });
+
   it("next_offset is null on the last page", async () => {
     const page = (await h.call("list_invitations", { offset: 20 }))
       .structuredContent as unknown as Page;
@@ -126,6 +133,7 @@ describe("list_invitations", () => {
     [{ status: "active" }, /status/],
     [{ order_by: "name" }, /order_by/],
     [{ query: "" }, /query/],
+    [{ query: "x".repeat(257) }, /query/],
     [{ page: 2 }, /page/],
   ])("refuses %j before any request", async (args, message) => {
     const result = await h.call("list_invitations", args);
