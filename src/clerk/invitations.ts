@@ -411,7 +411,7 @@ async function createChunk(
         ),
       );
     }
-    return chunk.map((email) => failed(email, err));
+    return chunk.map((email) => failed(email, asItemFailure(err)));
   }
 }
 
@@ -428,10 +428,15 @@ function failed(email: string, failure: ItemFailure): BulkCreateItem {
   return { email_address: email, outcome: "failed", error: failureText(failure), failure };
 }
 
-/** Narrows a per-item error to a reportable failure; rethrows cancellation and programming errors. */
+/**
+ * Narrows a per-item error to a reportable failure; rethrows cancellation and programming
+ * errors, and a 401: Clerk rejected the secret key, so every other item would fail the same
+ * way, and the batch stops rather than send the rest.
+ */
 function asItemFailure(err: unknown): ItemFailure {
   if (err instanceof ToolError) return err;
   rethrowUnlessClerkFailure(err);
+  if (err.status === 401) throw err;
   return err;
 }
 

@@ -131,7 +131,7 @@ describe("revoke_invitations", () => {
 });
 
 describe("revoke_invitations when every revoke fails", () => {
-  it("a permanent 401 on 100 IDs is an isError result with the counts and first failure, audited as failed", async () => {
+  it("a 401 stops the batch: the key is rejected, so the rest are not sent; audited as failed", async () => {
     h = await startHarness({ config: { auditLog: file } });
     const ids = Array.from(
       { length: 100 },
@@ -142,10 +142,10 @@ describe("revoke_invitations when every revoke fails", () => {
     const result = await h.call("revoke_invitations", { invitation_ids: ids });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
-    expect(textOf(result)).toMatch(
-      /^All 100 revokes failed; the first failure: Clerk answered HTTP 401/,
-    );
-    expect(h.emu.writes()).toHaveLength(100);
+    expect(textOf(result)).toMatch(/HTTP 401.*Clerk rejected the secret key/);
+    // Only the revokes already in flight when the first 401 came back were sent.
+    expect(h.emu.writes().length).toBeGreaterThan(0);
+    expect(h.emu.writes().length).toBeLessThanOrEqual(10);
     expect(h.emu.writes().every((w) => w.status === 401)).toBe(true);
     const lines = readFileSync(file, "utf8")
       .trimEnd()
@@ -154,12 +154,28 @@ describe("revoke_invitations when every revoke fails", () => {
     expect(lines.at(-1)).toMatchObject({ stage: "outcome", outcome: "failed", http_status: 401 });
   });
 
+  it("every revoke refused: an isError result with the counts and the first failure", async () => {
+    h = await startHarness();
+    const ids = [0, 1, 2].map(
+      (i) => h.emu.addInvitation({ email_address: `r${i}@example.com` }).id,
+    );
+    h.emu.clearRequests();
+    h.emu.inject({ method: "POST", status: 422, times: Infinity });
+    const result = await h.call("revoke_invitations", { invitation_ids: ids });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    expect(textOf(result)).toMatch(
+      /^All 3 revokes failed; the first failure: Clerk answered HTTP 422/,
+    );
+    expect(h.emu.writes()).toHaveLength(3);
+  });
+
   it("one success among failures keeps the per-item result", async () => {
     h = await startHarness();
     const ok = h.emu.addInvitation({ email_address: "ok@example.com" }).id;
     const bad = h.emu.addInvitation({ email_address: "bad@example.com" }).id;
     h.emu.clearRequests();
-    h.emu.inject({ method: "POST", path: `/v1/invitations/${bad}/revoke`, status: 401 });
+    h.emu.inject({ method: "POST", path: `/v1/invitations/${bad}/revoke`, status: 422 });
     const result = await h.call("revoke_invitations", { invitation_ids: [ok, bad] });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ counts: { revoked: 1, failed: 1 } });
