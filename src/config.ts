@@ -125,20 +125,26 @@ const FLAG_OPTIONS = {
 /** `--help` text. Lists are comma-separated names. */
 export const USAGE = `Usage: clerk-admin-mcp [options]
 
-An MCP server (stdio) for administering a Clerk instance. The secret key comes from
-CLERK_SECRET_KEY. Each option has an environment variable; the option wins over it.
+An MCP server (stdio) for administering a Clerk instance. Each option has an environment
+variable; the option wins over it.
 
-  --toolsets LIST             toolsets to enable (default: all)           CLERK_MCP_TOOLSETS
-                              --toolsets "" enables none, for use with --tools
-  --tools LIST                single tools to add on top of the toolsets  CLERK_MCP_TOOLS
-  --exclude-tools LIST        tools to remove; wins over the two above     CLERK_MCP_EXCLUDE_TOOLS
-  --read-only                 register read-only tools only; wins over all CLERK_MCP_READ_ONLY
-  --allow-production-writes   allow writes with an sk_live_ key            CLERK_MCP_ALLOW_PRODUCTION_WRITES
-  --audit-log FILE            append one JSON line per write call          CLERK_MCP_AUDIT_LOG
-  --no-confirm                do not ask the human before destructive calls CLERK_MCP_NO_CONFIRM
+  --toolsets LIST            toolsets to enable (default: all)            CLERK_MCP_TOOLSETS
+                             --toolsets "" enables none, for use with --tools
+  --tools LIST               single tools to add on top of the toolsets   CLERK_MCP_TOOLS
+  --exclude-tools LIST       tools to remove; wins over the two above     CLERK_MCP_EXCLUDE_TOOLS
+  --read-only                register read-only tools only; wins over all CLERK_MCP_READ_ONLY
+  --allow-production-writes  allow writes with an sk_live_ key            CLERK_MCP_ALLOW_PRODUCTION_WRITES
+  --audit-log FILE           append JSON lines for every write call       CLERK_MCP_AUDIT_LOG
+  --no-confirm               do not ask the human before destructive calls CLERK_MCP_NO_CONFIRM
   --help, --version
 
-Boolean variables take true/false, 1/0, yes/no or on/off.
+Environment only:
+  CLERK_SECRET_KEY           the instance's secret key, sk_test_… or sk_live_… (required)
+  CLERK_API_URL              Backend API base URL (default https://api.clerk.com; https,
+                             or http to this machine only)
+  CLERK_MCP_TIMEOUT_MS       timeout of one attempt at a Clerk request, 100-15000 (default 10000)
+
+Lists are comma-separated names. Boolean variables take true/false, 1/0, yes/no or on/off.
 `;
 
 /** True when `argv` asks for `--help` or `--version` instead of a server. */
