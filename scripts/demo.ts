@@ -80,10 +80,25 @@ try {
   rule("4. revoke_invitation again (idempotent)");
   await call("revoke_invitation", { invitation_id: target.id });
 
-  rule("5. a crafted ID is refused before any request");
+  rule("5. revoke_invitation for an accepted invitation: refused, with what it means");
+  const accepted = await call("list_invitations", { status: "accepted" });
+  const joined = (accepted.structuredContent as { invitations: Array<{ id: string }> })
+    .invitations[0];
+  if (joined) await call("revoke_invitation", { invitation_id: joined.id });
+
+  rule("6. revoke_invitations as a dry run: what would happen, nothing changed");
+  const pendingNow = (
+    await client.callTool({ name: "list_invitations", arguments: { status: "pending" } })
+  ).structuredContent as { invitations: Array<{ id: string }> };
+  await call("revoke_invitations", {
+    invitation_ids: [...pendingNow.invitations.map((i) => i.id), target.id],
+    dry_run: true,
+  });
+
+  rule("7. a crafted ID is refused before any request");
   await call("revoke_invitation", { invitation_id: `${target.id}/../../users/user_1/ban` });
 
-  rule("6. list_invitations, pending, again");
+  rule("8. list_invitations, pending, again");
   await call("list_invitations", { status: "pending" });
 
   rule("What Clerk's Backend API received (emulator request log)");
