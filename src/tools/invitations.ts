@@ -83,6 +83,14 @@ export function allFailed(noun: { one: string; many: string }, failures: ItemFai
   return new ToolError(text, cause);
 }
 
+/** A failed item whose write may have been applied reports `outcome_unknown`, not `failed`. */
+function itemOutcome<O extends string>(
+  outcome: O,
+  failure: ItemFailure | undefined,
+): O | "outcome_unknown" {
+  return failure instanceof OutcomeUnknown ? "outcome_unknown" : outcome;
+}
+
 export const revokeInvitationTool = defineTool({
   name: "revoke_invitation",
   title: "Revoke application invitation",
@@ -309,7 +317,15 @@ export const createInvitationTool = defineTool({
   },
 });
 
-const CREATE_OUTCOMES = ["created", "already_invited", "already_a_user", "failed"] as const;
+// `outcome_unknown`: Clerk's answer was lost and the lookup that would have settled it failed,
+// so the item may or may not have been applied; `failed` items were not.
+const CREATE_OUTCOMES = [
+  "created",
+  "already_invited",
+  "already_a_user",
+  "failed",
+  "outcome_unknown",
+] as const;
 
 export const createInvitationsTool = defineTool({
   name: "create_invitations",
@@ -359,7 +375,14 @@ export const createInvitationsTool = defineTool({
             }))(invitationWithUrlView(item.invitation)),
             ...(item.note ? { note: item.note } : {}),
           }
-        : { email_address: item.email_address, outcome: item.outcome, error: item.error },
+        : {
+            email_address: item.email_address,
+            outcome: itemOutcome(
+              item.outcome,
+              item.outcome === "failed" ? item.failure : undefined,
+            ),
+            error: item.error,
+          },
     );
     const counts = countBy(results.map((r) => r.outcome));
     return {
@@ -376,6 +399,7 @@ const REVOKE_OUTCOMES = [
   "not_revocable",
   "not_found",
   "failed",
+  "outcome_unknown",
 ] as const;
 
 export const revokeInvitationsTool = defineTool({
@@ -433,7 +457,10 @@ export const revokeInvitationsTool = defineTool({
     const failures = items.flatMap((item) => (item.failure ? [item.failure] : []));
     if (failures.length === items.length)
       throw allFailed({ one: "revoke", many: "revokes" }, failures);
-    const results = items.map(({ failure: _, ...item }) => item);
+    const results = items.map(({ failure, ...item }) => ({
+      ...item,
+      outcome: itemOutcome(item.outcome, failure),
+    }));
     const counts = countBy(results.map((r) => r.outcome));
     const prefix = dry_run ? "Dry run, nothing changed: " : "";
     return {

@@ -158,7 +158,9 @@ async function runWrite(
   try {
     const result = await tool.handler(args, ctx);
     const counts = resultCounts(result.structured);
-    await recordOutcome(call, { outcome: "succeeded", ...(counts ? { counts } : {}) }, log);
+    // A bulk call with items whose writes may or may not have been applied is not a plain success.
+    const outcome = counts?.outcome_unknown ? "outcome_unknown" : "succeeded";
+    await recordOutcome(call, { outcome, ...(counts ? { counts } : {}) }, log);
     return successResult(result);
   } catch (err) {
     await recordOutcome(call, failureFacts(err), log);

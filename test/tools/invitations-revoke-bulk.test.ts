@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
@@ -192,5 +195,39 @@ describe("revoke_invitations", () => {
     // Every ID was revoked exactly once: a 429 was never applied.
     const applied = h.emu.writes().filter((w) => w.status === 200);
     expect(applied).toHaveLength(25);
+  });
+});
+
+describe("revoke_invitations when an answer is lost and cannot be settled", () => {
+  it("reports that item as outcome_unknown, and the audit log says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "clerk-bulk-unknown-"));
+    const file = join(dir, "audit.jsonl");
+    const h = await startHarness({ config: { timeoutMs: 300, auditLog: file } });
+    try {
+      const lost = h.emu.addInvitation({ email_address: "lost@example.com" }).id;
+      const fine = h.emu.addInvitation({ email_address: "fine@example.com" }).id;
+      h.emu.clearRequests();
+      // Clerk applies the revoke but its answer never arrives in time, and lookups fail.
+      h.emu.inject({ method: "POST", path: `/v1/invitations/${lost}/revoke`, delayMs: 1_000 });
+      h.emu.inject({ method: "GET", status: 503, times: Number.POSITIVE_INFINITY });
+      const result = await h.call("revoke_invitations", { invitation_ids: [lost, fine] });
+      expect(result.isError).toBeFalsy();
+      const bulk = bulkOf(result);
+      expect(outcomes(bulk)[lost]).toMatchObject({ outcome: "outcome_unknown" });
+      expect(outcomes(bulk)[lost]?.error).toMatch(/outcome is unknown/);
+      expect(outcomes(bulk)[fine]).toMatchObject({ outcome: "revoked" });
+      expect(bulk.counts).toEqual({ outcome_unknown: 1, revoked: 1 });
+      // The lost write was not repeated.
+      expect(h.emu.writes().filter((w) => w.path.includes(lost))).toHaveLength(1);
+      const last = JSON.parse(readFileSync(file, "utf8").trimEnd().split("\n").at(-1) ?? "{}");
+      expect(last).toMatchObject({
+        stage: "outcome",
+        outcome: "outcome_unknown",
+        counts: { outcome_unknown: 1, revoked: 1 },
+      });
+    } finally {
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
