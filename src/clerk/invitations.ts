@@ -226,7 +226,7 @@ export async function settleCreate<T extends { id: string; created_at: number }>
   if (fresh) {
     return {
       invitation: fresh,
-      note: `Clerk's answer was lost (${describeFailure(p.cause)}), but a lookup finds a pending invitation for ${p.what} created ${isoTime(fresh.created_at)}, after the request was sent.`,
+      note: `Clerk's answer was lost (${describeFailure(p.cause)}), but a lookup finds a pending invitation for ${p.what} created ${isoTime(fresh.created_at)}, no earlier than the request allowing for clock skew.`,
     };
   }
   if (!seen.complete) {
@@ -360,8 +360,9 @@ export async function createInvitations(
   const chunks: string[][] = [];
   for (let i = 0; i < emails.length; i += BULK_CHUNK) chunks.push(emails.slice(i, i + BULK_CHUNK));
   let done = 0;
+  const halt = new KeyRejectedHalt();
   const settled = await mapBounded(chunks, BULK_CONCURRENCY, signal, async (chunk) => {
-    const items = await createChunk(clerk, chunk, options, signal);
+    const items = await createChunk(clerk, chunk, options, signal, halt);
     done += items.length;
     onProgress?.(done, emails.length);
     return items;
@@ -376,7 +377,10 @@ async function createChunk(
   chunk: string[],
   options: CreateInvitationOptions,
   signal: AbortSignal | undefined,
+  halt: KeyRejectedHalt,
 ): Promise<BulkCreateItem[]> {
+  const notSent = halt.notSent();
+  if (notSent) return chunk.map((email) => failed(email, notSent));
   const startedAt = Date.now();
   try {
     const created = await clerk.call(
@@ -400,7 +404,12 @@ async function createChunk(
     if (err.status === 400 || err.status === 422) {
       const items: BulkCreateItem[] = [];
       for (const email of chunk) {
-        items.push(await perItem(email, () => createInvitation(clerk, email, options, signal)));
+        const halted = halt.notSent();
+        const item = halted
+          ? failed(email, halted)
+          : await perItem(email, () => createInvitation(clerk, email, options, signal));
+        if (item.outcome === "failed") halt.note(item.failure);
+        items.push(item);
       }
       return items;
     }
@@ -411,7 +420,8 @@ async function createChunk(
         ),
       );
     }
-    return chunk.map((email) => failed(email, asItemFailure(err)));
+    halt.note(err);
+    return chunk.map((email) => failed(email, err));
   }
 }
 
@@ -428,24 +438,45 @@ function failed(email: string, failure: ItemFailure): BulkCreateItem {
   return { email_address: email, outcome: "failed", error: failureText(failure), failure };
 }
 
-/**
- * Narrows a per-item error to a reportable failure; rethrows cancellation and programming
- * errors, and a 401: Clerk rejected the secret key, so every other item would fail the same
- * way, and the batch stops rather than send the rest.
- */
+/** Narrows a per-item error to a reportable failure; rethrows cancellation and programming errors. */
 function asItemFailure(err: unknown): ItemFailure {
   if (err instanceof ToolError) return err;
   rethrowUnlessClerkFailure(err);
-  if (err.status === 401) throw err;
   return err;
 }
 
 /** The text of a per-item failure. */
 export function failureText(f: ItemFailure): string {
   if (f instanceof ToolError) return f.message;
-  return f.status === 429
-    ? `Rate limited: retry after ${f.retryAfterSeconds ?? 1} s. ${describeFailure(f)}`
-    : describeFailure(f);
+  if (f.status === 429)
+    return `Rate limited: retry after ${f.retryAfterSeconds ?? 1} s. ${describeFailure(f)}`;
+  if (f.status === 401) {
+    return `${describeFailure(f)} Clerk rejected the secret key: CLERK_SECRET_KEY must be a current secret key of this instance.`;
+  }
+  return describeFailure(f);
+}
+
+/**
+ * Stops a batch once Clerk rejects the secret key (401): every later item would fail the same
+ * way, so it is not sent. Items already in flight finish and keep their results: some may have
+ * gone through, and their outcomes (with create's sign-up links) must not be lost.
+ */
+class KeyRejectedHalt {
+  private by: ClerkFailure | undefined;
+
+  /** Records an item's failure; a 401 halts the batch. */
+  note(failure: ItemFailure): void {
+    if (failure instanceof ClerkFailure && failure.status === 401) this.by ??= failure;
+  }
+
+  /** The failure to report for an item not sent because of the halt, or undefined to go on. */
+  notSent(): ToolError | undefined {
+    if (!this.by) return undefined;
+    return new ToolError(
+      `Not sent: Clerk rejected the secret key on an earlier request of this batch (${describeFailure(this.by)}). CLERK_SECRET_KEY must be a current secret key of this instance.`,
+      this.by,
+    );
+  }
 }
 
 // ---- bulk revoke ----
@@ -491,8 +522,14 @@ export async function revokeInvitations(
   onProgress?: (done: number, total: number) => void,
 ): Promise<BulkRevokeItem[]> {
   let done = 0;
+  const halt = new KeyRejectedHalt();
   return mapBounded(ids, REVOKE_CONCURRENCY, signal, async (id): Promise<BulkRevokeItem> => {
     let item: BulkRevokeItem;
+    const notSent = halt.notSent();
+    if (notSent) {
+      onProgress?.(++done, ids.length);
+      return { invitation_id: id, outcome: "failed", error: notSent.message, failure: notSent };
+    }
     try {
       const r = await revokeInvitation(clerk, id, signal);
       item =
@@ -506,6 +543,7 @@ export async function revokeInvitations(
             };
     } catch (err) {
       const failure = asItemFailure(err);
+      halt.note(failure);
       item = { invitation_id: id, outcome: "failed", error: failureText(failure), failure };
     }
     onProgress?.(++done, ids.length);

@@ -131,7 +131,7 @@ describe("revoke_invitations", () => {
 });
 
 describe("revoke_invitations when every revoke fails", () => {
-  it("a 401 stops the batch: the key is rejected, so the rest are not sent; audited as failed", async () => {
+  it("a 401 stops the batch: the rest are not sent, and all failing is an error audited as failed", async () => {
     h = await startHarness({ config: { auditLog: file } });
     const ids = Array.from(
       { length: 100 },
@@ -142,7 +142,10 @@ describe("revoke_invitations when every revoke fails", () => {
     const result = await h.call("revoke_invitations", { invitation_ids: ids });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
-    expect(textOf(result)).toMatch(/HTTP 401.*Clerk rejected the secret key/);
+    expect(textOf(result)).toMatch(
+      /^All 100 revokes failed; the first failure: Clerk answered HTTP 401/,
+    );
+    expect(textOf(result)).toMatch(/Clerk rejected the secret key/);
     // Only the revokes already in flight when the first 401 came back were sent.
     expect(h.emu.writes().length).toBeGreaterThan(0);
     expect(h.emu.writes().length).toBeLessThanOrEqual(10);
@@ -180,5 +183,35 @@ describe("revoke_invitations when every revoke fails", () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ counts: { revoked: 1, failed: 1 } });
     expect(JSON.stringify(result.structuredContent)).not.toContain("failure");
+  });
+
+  it("a 401 mid-batch keeps the results of revokes already in flight, and sends no more", async () => {
+    h = await startHarness();
+    const ids = Array.from(
+      { length: 20 },
+      (_, i) => h.emu.addInvitation({ email_address: `m${i}@example.com` }).id,
+    );
+    h.emu.clearRequests();
+    h.emu.inject({ method: "POST", path: `/v1/invitations/${ids[5]}/revoke`, status: 401 });
+    const result = await h.call("revoke_invitations", { invitation_ids: ids });
+    expect(result.isError).toBeFalsy();
+    const { results, counts } = result.structuredContent as {
+      results: Array<{ invitation_id: string; outcome: string; error?: string }>;
+      counts: Record<string, number>;
+    };
+    const revoked = results.filter((r) => r.outcome === "revoked").map((r) => r.invitation_id);
+    // Every revoke the server sent is reported as what Clerk did; none is lost.
+    const sent = h.emu.writes().filter((w) => w.status === 200).length;
+    expect(revoked).toHaveLength(sent);
+    expect(revoked.every((id) => h.emu.getInvitation(id)?.status === "revoked")).toBe(true);
+    expect(counts).toEqual({ revoked: sent, failed: 20 - sent });
+    const notSent = results.filter((r) =>
+      /^Not sent: Clerk rejected the secret key/.test(r.error ?? ""),
+    );
+    expect(notSent.length).toBe(20 - sent - 1);
+    expect(notSent.every((r) => h.emu.getInvitation(r.invitation_id)?.status === "pending")).toBe(
+      true,
+    );
+    expect(h.emu.writes().length).toBeLessThan(20);
   });
 });

@@ -120,7 +120,7 @@ describe("create_invitations", () => {
     h.emu.inject({ method: "POST", path: "/v1/invitations/bulk", status: 401 });
     const result = await h.call("create_invitations", { email_addresses: emails(3) });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/HTTP 401.*Clerk rejected the secret key/);
+    expect(textOf(result)).toMatch(/^All 3 addresses failed; the first failure: .*HTTP 401/);
     expect(h.emu.writes()).toHaveLength(1);
   });
 
@@ -185,7 +185,10 @@ describe("create_invitations when every address fails", () => {
     const result = await h.call("create_invitations", { email_addresses: emails(25) });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
-    expect(textOf(result)).toMatch(/HTTP 401.*Clerk rejected the secret key/);
+    expect(textOf(result)).toMatch(
+      /^All 25 addresses failed; the first failure: Clerk answered HTTP 401/,
+    );
+    expect(textOf(result)).toMatch(/Clerk rejected the secret key/);
     // A 401 neither falls back to one call per address nor goes on with other chunks: only
     // the chunks already in flight were sent.
     const writes = h.emu.writes().map((w) => `${w.path} ${w.status}`);

@@ -177,6 +177,6 @@ describe("create_invitation", () => {
     const view = result.structuredContent as { id: string };
     expect(view.id).not.toBe(old.id);
     expect((await pendingIds(h, "again@example.com")).sort()).toEqual([old.id, view.id].sort());
-    expect(textOf(result)).toMatch(/answer was lost.*after the request was sent/);
+    expect(textOf(result)).toMatch(/answer was lost.*no earlier than the request/);
   });
 });
