@@ -199,7 +199,10 @@ export function createClerkGateway(
               performance.now() + waitMs < deadline
             );
           }
-          return idempotent && error.transient && retriesConsumed < retry.retries;
+          // A write is retried only when it provably never left (no connection was made).
+          return (
+            (idempotent || error.notSent) && error.transient && retriesConsumed < retry.retries
+          );
         },
       }).catch((err: unknown) => {
         if (err instanceof ClerkFailure) throw err;

@@ -28,6 +28,8 @@ export interface ClerkFailureFacts {
   /** The start of a non-JSON error body (an HTML page from a gateway). */
   bodySnippet?: string | undefined;
   detail?: string;
+  /** The request provably never reached Clerk (no connection could be made). */
+  notSent?: boolean;
 }
 
 /** A failed Backend API call, normalised from whatever `@clerk/backend` or fetch threw. */
@@ -39,6 +41,7 @@ export class ClerkFailure extends Error {
   readonly traceId: string | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly bodySnippet: string | undefined;
+  readonly notSent: boolean;
 
   // Everything here came from the network, and a misbehaving proxy or gateway may echo the
   // request's Authorization header back: redacted once, here, so that no text built from a
@@ -55,6 +58,7 @@ export class ClerkFailure extends Error {
     this.traceId = facts.traceId;
     this.retryAfterSeconds = facts.retryAfterSeconds;
     this.bodySnippet = facts.bodySnippet === undefined ? undefined : redact(facts.bodySnippet);
+    this.notSent = facts.notSent ?? false;
   }
 
   /** The call was cancelled (MCP `notifications/cancelled`). */
@@ -75,6 +79,7 @@ export class ClerkFailure extends Error {
 
   /** Clerk may or may not have applied a write that failed this way. */
   get outcomeUnknown(): boolean {
+    if (this.notSent) return false;
     return this.kind === "timeout" || this.kind === "network" || (this.status ?? 0) >= 500;
   }
 
@@ -125,7 +130,7 @@ export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): C
   if (err instanceof ClerkFailure) return err;
   if (ctx?.failure) {
     const detail = ctx.networkError ?? (err instanceof Error ? err.message : String(err));
-    return new ClerkFailure({ kind: ctx.failure, detail });
+    return new ClerkFailure({ kind: ctx.failure, detail, notSent: ctx.notSent ?? false });
   }
   if (isClerkAPIResponseError(err)) {
     const errors: ClerkErrorItem[] = err.errors.map((e) => ({

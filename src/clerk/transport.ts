@@ -23,6 +23,8 @@ export interface AttemptContext {
   bodySnippet?: string;
   /** Set by the wrapper when fetch failed below HTTP: the system error, e.g. `ECONNREFUSED`. */
   networkError?: string;
+  /** Set by the wrapper when the failure proves the request never left: no connection was made. */
+  notSent?: boolean;
   /** Set by the wrapper: stops the attempt's timers and listeners once `withAttempt` is done. */
   release?: () => void;
 }
@@ -94,6 +96,7 @@ async function attempt(
     ctx.failure ??= "network";
     // The SDK keeps only fetch's own message ("fetch failed"); the reason is in its cause.
     ctx.networkError ??= networkReason(err);
+    ctx.notSent ??= NOT_CONNECTED.has(systemCode(err) ?? "");
     throw err;
   }
   const type = res.headers.get("content-type") ?? "";
@@ -102,6 +105,21 @@ async function attempt(
     ctx.bodySnippet = text.replace(/\s+/g, " ").trim().slice(0, SNIPPET_CHARS);
   }
   return res;
+}
+
+// Errors raised before a connection exists: the request cannot have reached Clerk.
+const NOT_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+function systemCode(err: unknown): string | undefined {
+  const cause = err instanceof Error ? err.cause : undefined;
+  const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === "string" ? code : undefined;
 }
 
 function networkReason(err: unknown): string {

@@ -139,3 +139,21 @@ describe("an unreachable Backend API", () => {
     }
   });
 });
+
+describe("a write that never left", () => {
+  it("is reported as a failure to connect, not as a write of unknown outcome", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const h = await startHarness({ config: { apiUrl: `http://127.0.0.1:${port}` } });
+    try {
+      const result = await h.call("revoke_invitation", { invitation_id: "inv_neverleft" });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/Could not reach Clerk's Backend API \(ECONNREFUSED/);
+      expect(textOf(result)).not.toMatch(/outcome is unknown/);
+    } finally {
+      await h.close();
+    }
+  });
+});
