@@ -81,6 +81,14 @@ function hasHeader(headers: Record<string, string> | undefined, name: string): b
   return Object.keys(headers ?? {}).some((h) => h.toLowerCase() === name);
 }
 
+/**
+ * Starts the Clerk Backend API emulator on 127.0.0.1 (`opts.port`, default any free port).
+ * Serves `/v1/invitations…`, `/v1/organizations/{id}/invitations…`, `/v1/organizations/{id}`
+ * and `/v1/users…` in Clerk's wire format (JSON, Unix-ms timestamps, Clerk error bodies),
+ * checks `Authorization: Bearer <secretKey>` on every `/v1` route, and logs every request.
+ * @returns the running emulator; `close()` stops it and drops open connections.
+ * @throws the listen error (e.g. EADDRINUSE for a taken `port`).
+ */
 export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator> {
   const now = opts.now ?? Date.now;
   const secretKey = opts.secretKey ?? DEFAULT_SECRET_KEY;
