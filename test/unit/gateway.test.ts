@@ -124,11 +124,7 @@ describe("the budget through an MCP tool", () => {
 
 describe("an unreachable Backend API", () => {
   it("names the system error, after retrying the read a few times", async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const h = await startHarness({ config: { apiUrl: `http://127.0.0.1:${port}` } });
+    const h = await startHarness({ config: { apiUrl: await closedPortUrl() } });
     try {
       const result = await h.call("list_invitations", {});
       expect(result.isError).toBe(true);
@@ -142,11 +138,7 @@ describe("an unreachable Backend API", () => {
 
 describe("a write that never left", () => {
   it("is reported as a failure to connect, not as a write of unknown outcome", async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const h = await startHarness({ config: { apiUrl: `http://127.0.0.1:${port}` } });
+    const h = await startHarness({ config: { apiUrl: await closedPortUrl() } });
     try {
       const result = await h.call("revoke_invitation", { invitation_id: "inv_neverleft" });
       expect(result.isError).toBe(true);
@@ -157,3 +149,12 @@ describe("a write that never left", () => {
     }
   });
 });
+
+/** A loopback URL on a port that was just free: connecting to it is refused. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
