@@ -3,7 +3,9 @@
  * line passes through `redact` so a secret key can never be logged by accident.
  */
 
-const SECRET = /\b(sk_(?:test|live)_)[A-Za-z0-9_-]+/g;
+// No word boundary before the prefix: an echo may glue the key to what precedes it, as in
+// `Bearer%20sk_live_…` or `Bearer\u0020sk_test_…`. Over-redacting a lookalike costs nothing.
+const SECRET = /(sk_(?:test|live)_)[A-Za-z0-9_-]+/g;
 
 /** Replaces anything shaped like a Clerk secret key with its prefix and `…`. */
 export function redact(text: string): string {

@@ -96,7 +96,7 @@ async function attempt(
     ctx.failure ??= "network";
     // The SDK keeps only fetch's own message ("fetch failed"); the reason is in its cause.
     ctx.networkError ??= networkReason(err);
-    ctx.notSent ??= NOT_CONNECTED.has(systemCode(err) ?? "");
+    ctx.notSent ??= neverConnected(err);
     throw err;
   }
   const type = res.headers.get("content-type") ?? "";
@@ -107,23 +107,29 @@ async function attempt(
   return res;
 }
 
-// Errors raised before a connection exists: the request cannot have reached Clerk.
-const NOT_CONNECTED = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
-
-function systemCode(err: unknown): string | undefined {
+/**
+ * True only when fetch failed while resolving the host or opening the connection, so the
+ * request cannot have reached Clerk. The same codes (EHOSTUNREACH…) can also end a live
+ * keep-alive socket after the request went out, so the failing system call decides, not the
+ * code; with several addresses tried (an AggregateError), every attempt must have failed so.
+ */
+function neverConnected(err: unknown): boolean {
   const cause = err instanceof Error ? err.cause : undefined;
-  const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
-  return typeof code === "string" ? code : undefined;
+  const attempts: unknown[] = cause instanceof AggregateError ? cause.errors : [cause];
+  return (
+    attempts.length > 0 &&
+    attempts.every((a) => {
+      const syscall = (a as { syscall?: unknown } | undefined)?.syscall;
+      return syscall === "connect" || syscall === "getaddrinfo";
+    })
+  );
 }
 
 function networkReason(err: unknown): string {
   const cause = err instanceof Error ? err.cause : undefined;
+  if (cause instanceof AggregateError && cause.errors[0] instanceof Error) {
+    return networkReason(new Error(cause.message, { cause: cause.errors[0] }));
+  }
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
     return typeof code === "string" ? `${code}: ${cause.message}` : cause.message;

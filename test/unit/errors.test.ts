@@ -96,5 +96,14 @@ describe("toErrorResult", () => {
     expect(redact(`Bearer ${key} and sk_test_${"z".repeat(40)}`)).toBe(
       "Bearer sk_live_… and sk_test_…",
     );
+    // Echoes that glue the key to what precedes it: URL-encoded, JSON-escaped, or in a query.
+    for (const glued of [
+      `Bearer%20${key}`,
+      `Bearer\\u0020${key}`,
+      `auth=Bearer+${key}`,
+      `x${key}`,
+    ]) {
+      expect(redact(glued)).not.toContain(key.slice("sk_live_".length));
+    }
   });
 });

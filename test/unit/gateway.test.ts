@@ -8,6 +8,7 @@ import {
   DEFAULT_RETRY,
   type RetryPolicy,
 } from "../../src/clerk/client.js";
+import { ClerkFailure } from "../../src/clerk/errors.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /**
@@ -122,22 +123,36 @@ describe("the budget through an MCP tool", () => {
   });
 });
 
-describe("an unreachable Backend API", () => {
-  it("names the system error, after retrying the read a few times", async () => {
-    const h = await startHarness({ config: { apiUrl: await closedPortUrl() } });
-    try {
-      const result = await h.call("list_invitations", {});
-      expect(result.isError).toBe(true);
-      expect(textOf(result)).toMatch(/Could not reach Clerk's Backend API \(ECONNREFUSED/);
-      expect(h.emu.requests).toEqual([]);
-    } finally {
-      await h.close();
-    }
-  });
-});
+describe("an unreachable Backend API (connection refused)", () => {
+  const attemptsOf = async (idempotent: boolean) => {
+    const apiUrl = await closedPortUrl();
+    const gw = createClerkGateway(
+      { secretKey: "sk_test_unreachable0000", apiUrl, timeoutMs: 2_000 },
+      { ...DEFAULT_RETRY, baseDelayMs: 5 },
+    );
+    let attempts = 0;
+    const failure = await gw
+      .call(
+        (c) => {
+          attempts++;
+          return c.invitations.revokeInvitation("inv_neverleft");
+        },
+        { idempotent },
+      )
+      .catch((err: unknown) => err);
+    return { attempts, failure: failure as ClerkFailure };
+  };
 
-describe("a write that never left", () => {
-  it("is reported as a failure to connect, not as a write of unknown outcome", async () => {
+  it("retries even a write, since it provably never left, and knows nothing was applied", async () => {
+    const { attempts, failure } = await attemptsOf(false);
+    expect(attempts).toBe(1 + DEFAULT_RETRY.retries);
+    expect(failure).toBeInstanceOf(ClerkFailure);
+    expect(failure.kind).toBe("network");
+    expect(failure.notSent).toBe(true);
+    expect(failure.outcomeUnknown).toBe(false);
+  });
+
+  it("through a tool: names the system error and does not call the outcome unknown", async () => {
     const h = await startHarness({ config: { apiUrl: await closedPortUrl() } });
     try {
       const result = await h.call("revoke_invitation", { invitation_id: "inv_neverleft" });
@@ -146,6 +161,28 @@ describe("a write that never left", () => {
       expect(textOf(result)).not.toMatch(/outcome is unknown/);
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe("a write that failed after it was sent", () => {
+  it("is not retried, and its outcome is unknown", async () => {
+    const emu = await startEmulator();
+    try {
+      const id = emu.addInvitation({ email_address: "sent@example.com" }).id;
+      emu.inject({ method: "POST", reset: true });
+      const gw = createClerkGateway(
+        { secretKey: emu.secretKey, apiUrl: emu.url, timeoutMs: 2_000 },
+        { ...DEFAULT_RETRY, baseDelayMs: 5 },
+      );
+      const failure = (await gw
+        .call((c) => c.invitations.revokeInvitation(id), { idempotent: false })
+        .catch((err: unknown) => err)) as ClerkFailure;
+      expect(failure.notSent).toBe(false);
+      expect(failure.outcomeUnknown).toBe(true);
+      expect(emu.writes()).toHaveLength(1);
+    } finally {
+      await emu.close();
     }
   });
 });
