@@ -70,17 +70,28 @@ export function listPage<V extends { public_metadata: Record<string, unknown> | 
 }
 
 /**
- * The error a bulk tool throws when every item failed, so that the call is an isError result
- * and the audit log records it as failed (or outcome_unknown, when any item's outcome is).
+ * The error a bulk tool throws when every item failed and none may have been applied, so that
+ * the call is an isError result and the audit log records it as failed. Items of unknown
+ * outcome never collapse into this: their per-item results must reach the human.
  * @param failures every item's failure, in input order (at least one).
+ * @returns undefined when any failure is of unknown outcome.
  */
-export function allFailed(noun: { one: string; many: string }, failures: ItemFailure[]): ToolError {
+export function allFailed(
+  noun: { one: string; many: string },
+  failures: ItemFailure[],
+): ToolError | undefined {
+  if (failures.some((f) => f instanceof OutcomeUnknown)) return undefined;
   const first = failures[0] as ItemFailure;
-  const unknown = failures.find((f) => f instanceof OutcomeUnknown);
   const text = `All ${failures.length} ${failures.length > 1 ? noun.many : noun.one} failed; the first failure: ${failureText(first)}`;
-  const cause = first instanceof ClerkFailure ? first : first.clerkCause;
-  if (unknown?.clerkCause) return new OutcomeUnknown(text, unknown.clerkCause);
-  return new ToolError(text, cause);
+  return new ToolError(text, first instanceof ClerkFailure ? first : first.clerkCause);
+}
+
+/** A summary's warning when some items may or may not have been applied. */
+function unknownWarning(counts: Partial<Record<string, number>>, check: string): string {
+  const n = counts.outcome_unknown ?? 0;
+  return n === 0
+    ? ""
+    : `Warning: ${n} may or may not have been applied (outcome_unknown); check them with ${check} before retrying. `;
 }
 
 /** A failed item whose write may have been applied reports `outcome_unknown`, not `failed`. */
@@ -202,8 +213,8 @@ export const listInvitationsTool = defineTool({
     const summary =
       views.length > 0
         ? undefined
-        : offset > 0 && offset >= page.totalCount
-          ? `offset ${offset} is past the end: ${page.totalCount} application invitations matched. Lower the offset.`
+        : offset > 0 && page.totalCount > 0
+          ? `Offset ${offset} is past the end: ${page.totalCount} application invitation${page.totalCount > 1 ? "s" : ""} matched${status ? ` (status ${status})` : ""}. Lower the offset.`
           : `No application invitations matched${status ? ` (status ${status})` : ""}. Invitations sent from an organization are organization invitations: list them with list_organization_invitations.`;
     return {
       structured: listPage(views, page.totalCount, offset),
@@ -361,8 +372,10 @@ export const createInvitationsTool = defineTool({
       progressReporter(ctx),
     );
     const failures = items.flatMap((item) => (item.outcome === "failed" ? [item.failure] : []));
-    if (failures.length === items.length)
-      throw allFailed({ one: "address", many: "addresses" }, failures);
+    const everyFailed =
+      failures.length === items.length &&
+      allFailed({ one: "address", many: "addresses" }, failures);
+    if (everyFailed) throw everyFailed;
     const results = items.map((item) =>
       item.outcome === "created"
         ? {
@@ -387,7 +400,7 @@ export const createInvitationsTool = defineTool({
     const counts = countBy(results.map((r) => r.outcome));
     return {
       structured: { results, counts, duplicates_removed: removed },
-      summary: `${describeCounts(counts)}.${removed ? ` ${removed} repeated address${removed > 1 ? "es were" : " was"} removed.` : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${removed ? ` ${removed} repeated address${removed > 1 ? "es were" : " was"} removed.` : ""}`,
     };
   },
 });
@@ -455,8 +468,9 @@ export const revokeInvitationsTool = defineTool({
     const run = dry_run ? previewRevokeInvitations : revokeInvitations;
     const items: BulkRevokeItem[] = await run(ctx.clerk, unique, ctx.signal, progressReporter(ctx));
     const failures = items.flatMap((item) => (item.failure ? [item.failure] : []));
-    if (failures.length === items.length)
-      throw allFailed({ one: "revoke", many: "revokes" }, failures);
+    const everyFailed =
+      failures.length === items.length && allFailed({ one: "revoke", many: "revokes" }, failures);
+    if (everyFailed) throw everyFailed;
     const results = items.map(({ failure, ...item }) => ({
       ...item,
       outcome: itemOutcome(item.outcome, failure),
@@ -465,7 +479,7 @@ export const revokeInvitationsTool = defineTool({
     const prefix = dry_run ? "Dry run, nothing changed: " : "";
     return {
       structured: { dry_run, results, counts, duplicates_removed: removed },
-      summary: `${prefix}${describeCounts(counts)}.${removed ? ` ${removed} repeated ID${removed > 1 ? "s were" : " was"} removed.` : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the ID)")}${prefix}${describeCounts(counts)}.${removed ? ` ${removed} repeated ID${removed > 1 ? "s were" : " was"} removed.` : ""}`,
     };
   },
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 interface Item {
@@ -228,6 +228,25 @@ describe("revoke_invitations when an answer is lost and cannot be settled", () =
     } finally {
       await h.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("when every item failed but one may have been applied, the results still reach the human", async () => {
+    const h = await startHarness({ config: { timeoutMs: 300 } });
+    try {
+      const refused = h.emu.addInvitation({ email_address: "refused@example.com" }).id;
+      const lost = h.emu.addInvitation({ email_address: "lost2@example.com" }).id;
+      h.emu.clearRequests();
+      h.emu.inject({ method: "POST", path: `/v1/invitations/${refused}/revoke`, status: 422 });
+      h.emu.inject({ method: "POST", path: `/v1/invitations/${lost}/revoke`, delayMs: 1_000 });
+      h.emu.inject({ method: "GET", status: 503, times: Number.POSITIVE_INFINITY });
+      const result = await h.call("revoke_invitations", { invitation_ids: [refused, lost] });
+      expect(result.isError).toBeFalsy();
+      expect(bulkOf(result).counts).toEqual({ failed: 1, outcome_unknown: 1 });
+      expect(textOf(result)).toMatch(/^Warning: 1 may or may not have been applied/);
+      await vi.waitFor(() => expect(h.emu.getInvitation(lost)?.status).toBe("revoked"));
+    } finally {
+      await h.close();
     }
   });
 });

@@ -51,7 +51,7 @@ describe("list_invitations", () => {
   it("an offset past the end says so, rather than pointing elsewhere", async () => {
     const result = await h.call("list_invitations", { offset: 500 });
     expect(result.isError).toBeFalsy();
-    expect(textOf(result)).toMatch(/offset 500 is past the end: 27 application invitations/);
+    expect(textOf(result)).toMatch(/Offset 500 is past the end: 27 application invitations/);
     expect(textOf(result)).not.toMatch(/list_organization_invitations/);
   });
 
