@@ -212,8 +212,9 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
       aborted: false,
     };
     requests.push(entry);
+    let resetByUs = false;
     res.on("close", () => {
-      if (!res.writableFinished) entry.aborted = true;
+      if (!res.writableFinished && !resetByUs) entry.aborted = true;
     });
     entry.body = parseBody(await readBody(req));
 
@@ -233,6 +234,7 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
     if (fault?.until) await fault.until.catch(() => undefined);
     if (fault?.reset) {
       entry.status = 0;
+      resetByUs = true;
       req.socket.destroy();
       return;
     }

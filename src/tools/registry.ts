@@ -2,7 +2,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 import type { ClerkGateway } from "../clerk/client.js";
-import { errorResult, toErrorResult } from "../clerk/errors.js";
+import { ClerkFailure, errorResult, toErrorResult } from "../clerk/errors.js";
 import type { Config } from "../config.js";
 import { type Logger, redact } from "../log.js";
 import {
@@ -163,7 +163,13 @@ async function runWrite(
     await recordOutcome(call, { outcome, ...(counts ? { counts } : {}) }, log);
     return successResult(result);
   } catch (err) {
-    await recordOutcome(call, failureFacts(err), log);
+    const facts = failureFacts(err);
+    // A call that only reads (a dry run) changed nothing, whenever it was cancelled.
+    if (facts.outcome === "outcome_unknown" && tool.readsOnly?.(args) === true) {
+      facts.outcome =
+        err instanceof ClerkFailure && err.kind === "cancelled" ? "cancelled" : "failed";
+    }
+    await recordOutcome(call, facts, log);
     return toErrorResult(err, log, tool.name);
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ElicitRequest, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
 
 /** The operator controls on the bulk and organization tools (issue 3's write tools). */
@@ -181,6 +181,26 @@ describe("create_invitation", () => {
     const real = await hh.call("revoke_invitations", { invitation_ids: ids });
     expect(real.isError).toBe(true);
     expect(textOf(real)).toContain("--allow-production-writes");
+    expect(hh.emu.writes()).toEqual([]);
+  });
+
+  it("a dry run cancelled while it reads is audited as cancelled, not of unknown outcome", async () => {
+    const hh = await confirming({ action: "accept", content: { confirm: true } });
+    const ids = seedPending(hh, 2);
+    let release = () => {};
+    hh.emu.inject({ method: "GET", until: new Promise<void>((r) => (release = r)), times: 10 });
+    const controller = new AbortController();
+    const call = hh.client.callTool(
+      { name: "revoke_invitations", arguments: { invitation_ids: ids, dry_run: true } },
+      undefined,
+      { signal: controller.signal },
+    );
+    await vi.waitFor(() => expect(hh.emu.requests.length).toBeGreaterThan(0));
+    controller.abort("stop");
+    await expect(call).rejects.toThrow();
+    release();
+    await vi.waitFor(() => expect(auditLines().at(-1)).toMatchObject({ stage: "outcome" }));
+    expect(auditLines().at(-1)).toMatchObject({ outcome: "cancelled", dry_run: true });
     expect(hh.emu.writes()).toEqual([]);
   });
 });
