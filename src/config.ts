@@ -132,10 +132,10 @@ variable; the option wins over it.
                              --toolsets "" enables none, for use with --tools
   --tools LIST               single tools to add on top of the toolsets   CLERK_MCP_TOOLS
   --exclude-tools LIST       tools to remove; wins over the two above     CLERK_MCP_EXCLUDE_TOOLS
-  --read-only                register read-only tools only; wins over all CLERK_MCP_READ_ONLY
+  --read-only                read-only tools only; wins over all          CLERK_MCP_READ_ONLY
   --allow-production-writes  allow writes with an sk_live_ key            CLERK_MCP_ALLOW_PRODUCTION_WRITES
   --audit-log FILE           append JSON lines for every write call       CLERK_MCP_AUDIT_LOG
-  --no-confirm               do not ask the human before destructive calls CLERK_MCP_NO_CONFIRM
+  --no-confirm               no question before destructive calls         CLERK_MCP_NO_CONFIRM
   --help, --version
 
 Environment only:
