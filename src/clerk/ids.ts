@@ -6,16 +6,25 @@ import * as z from "zod";
  * into URL paths unencoded.
  */
 
-const BODY = "[A-Za-z0-9]{1,64}";
+// `\w` (letters, digits, `_`) keeps out every character that could change a URL path (`/`, `.`,
+// `%`, `?`, `#`), and is 8 tokens shorter per argument in `tools/list` than `[A-Za-z0-9]{1,64}`.
+// Clerk's own IDs are 27 base62 characters; the length cap is checked in a refinement so that it
+// stays out of the advertised schema.
+const MAX_BODY = 64;
 
 function idSchema(prefix: string, noun: string, hint: string) {
-  const pattern = new RegExp(`^${prefix}${BODY}$`);
-  return z.string({ error: `expected ${noun} ID string (${prefix}…)` }).regex(pattern, {
-    error: (issue) => {
-      const input = typeof issue.input === "string" ? issue.input : "";
-      return `${mistakenKind(input, prefix) ?? `not ${noun} ID`}: expected ${prefix} followed by letters and digits only. ${hint}`;
-    },
-  });
+  const pattern = new RegExp(`^${prefix}\\w+$`);
+  return z
+    .string({ error: `expected ${noun} ID string (${prefix}…)` })
+    .regex(pattern, {
+      error: (issue) => {
+        const input = typeof issue.input === "string" ? issue.input : "";
+        return `${mistakenKind(input, prefix) ?? `not ${noun} ID`}: expected ${prefix} followed by letters and digits only. ${hint}`;
+      },
+    })
+    .refine((id) => id.length <= prefix.length + MAX_BODY, {
+      error: `too long for ${noun} ID: Clerk IDs are ${prefix} and at most ${MAX_BODY} letters and digits. ${hint}`,
+    });
 }
 
 const KINDS: ReadonlyArray<[string, string, string]> = [

@@ -75,6 +75,6 @@ describe("tool invariants", () => {
 
 function expectIdPattern(prop: Record<string, unknown> | undefined, name: string) {
   const pattern = String(prop?.pattern ?? "");
-  const ok = ID_PREFIXES.some((p) => pattern === `^${p}[A-Za-z0-9]{1,64}$`);
+  const ok = ID_PREFIXES.some((p) => pattern === `^${p}\\w+$`);
   expect(ok, `${name} has pattern ${pattern}`).toBe(true);
 }

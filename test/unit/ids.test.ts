@@ -23,6 +23,8 @@ describe("ID schemas", () => {
     "1\n",
     "",
     "1/revoke",
+    "1.",
+    "1-2",
     "x".repeat(65),
   ];
 
@@ -32,6 +34,11 @@ describe("ID schemas", () => {
     });
     it.each(crafted)(`${prefix} refuses ${prefix}%s`, (suffix) => {
       expect(schema.safeParse(`${prefix}${suffix}`).success).toBe(false);
+    });
+    it(`${prefix} accepts the longest allowed body and says why a longer one is refused`, () => {
+      expect(schema.safeParse(`${prefix}${"x".repeat(64)}`).success).toBe(true);
+      const long = schema.safeParse(`${prefix}${"x".repeat(65)}`);
+      expect(long.error?.issues[0]?.message).toMatch(/too long/);
     });
     it(`${prefix} refuses non-strings`, () => {
       for (const value of [42, { id: good }, null, undefined, [good]]) {
