@@ -12,6 +12,8 @@ import type { AnyToolDefinition, Toolset } from "../tools/types.js";
 const TOOLSET_NAMES = {
   invitations: true,
   organization_invitations: true,
+  users: true,
+  organizations: true,
 } as const satisfies Record<Toolset, true>;
 
 /** Every toolset name, in a stable order. */

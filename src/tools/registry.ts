@@ -18,12 +18,16 @@ import { isWriteTool } from "../safety/selection.js";
 import { invitationTools } from "./invitations.js";
 import { serveToolList } from "./listing.js";
 import { organizationInvitationTools } from "./organization-invitations.js";
+import { organizationTools } from "./organizations.js";
 import type { AnyToolDefinition, ToolContext, ToolSuccess } from "./types.js";
+import { userTools } from "./users.js";
 
 /** Every tool the server knows, in the order `tools/list` shows them. */
 export const ALL_TOOLS: readonly AnyToolDefinition[] = [
   ...invitationTools,
   ...organizationInvitationTools,
+  ...userTools,
+  ...organizationTools,
 ];
 
 export interface RegistryDeps {

@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 
 /** The groups an operator can switch on and off (`--toolsets`). */
-export type Toolset = "invitations" | "organization_invitations";
+export type Toolset = "invitations" | "organization_invitations" | "users" | "organizations";
 
 export interface Annotations {
   readOnlyHint: boolean;
