@@ -54,9 +54,10 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   annotations: Annotations;
   /**
    * Destructive tools only: describes who is affected, for the human to confirm through
-   * elicitation before `handler` runs. Returns undefined only when the call cannot change
-   * anything (a dry run, or a lookup showing every target already revoked, accepted or
-   * expired); a target the lookup did not find is still asked about, by its ID.
+   * elicitation before `handler` runs. Returns undefined only when the call cannot lose
+   * anything (a dry run, a lookup showing every target already revoked, accepted or expired,
+   * or a metadata patch that only adds keys); a target the lookup did not find is still asked
+   * about, by its ID.
    */
   confirm?(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<Confirmation | undefined>;
   /**
