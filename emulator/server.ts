@@ -4,7 +4,7 @@ import { ApiError, defaultErrorFor, errorBody } from "./errors.js";
 import type { Query, Route, RouteResult } from "./routes/common.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { organizationRoutes } from "./routes/organizations.js";
-import { userRoutes } from "./routes/users.js";
+import { serializeUser, userRoutes } from "./routes/users.js";
 import { Store } from "./state.js";
 import type { Emulator, Fault, RateLimit, RequestLogEntry, StartEmulatorOptions } from "./types.js";
 
@@ -282,6 +282,10 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
         getInvitation: (id) => store.getInvitation(id),
         addOrganizationInvitation: (p) => store.addOrgInvitation(p),
         getOrganizationInvitation: (id) => store.getOrgInvitation(id),
+        getUser: (id) => {
+          const user = store.users.get(id);
+          return user ? serializeUser(user) : undefined;
+        },
         inject: (fault) => {
           faults.push({ fault, left: fault.times ?? 1 });
         },

@@ -22,10 +22,20 @@ export const ORG_ADMIN_ROLE = "org:admin";
 
 export interface StoredUser {
   id: string;
+  /** The primary email address and its ID. */
   email_address_id: string;
   email_address: string;
+  other_email_addresses: Array<{ id: string; email_address: string }>;
   first_name: string | null;
   last_name: string | null;
+  username: string | null;
+  banned: boolean;
+  locked: boolean;
+  public_metadata: Record<string, unknown>;
+  private_metadata: Record<string, unknown>;
+  unsafe_metadata: Record<string, unknown>;
+  last_sign_in_at: number | null;
+  last_active_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -140,26 +150,48 @@ export class Store {
   // ---- users ----
 
   addUser(u: SeedUser): StoredUser {
-    const now = this.time();
+    const createdAt = u.created_at ?? this.time();
     const user: StoredUser = {
       id: u.id ?? clerkId("user"),
       email_address_id: clerkId("idn"),
       email_address: u.email_address,
+      other_email_addresses: (u.other_email_addresses ?? []).map((email_address) => ({
+        id: clerkId("idn"),
+        email_address,
+      })),
       first_name: u.first_name ?? null,
       last_name: u.last_name ?? null,
-      created_at: now,
-      updated_at: now,
+      username: u.username ?? null,
+      banned: u.banned ?? false,
+      locked: u.locked ?? false,
+      public_metadata: clone(u.public_metadata ?? {}),
+      private_metadata: clone(u.private_metadata ?? {}),
+      unsafe_metadata: clone(u.unsafe_metadata ?? {}),
+      last_sign_in_at: u.last_sign_in_at ?? null,
+      last_active_at: u.last_active_at ?? null,
+      created_at: createdAt,
+      updated_at: createdAt,
     };
     this.users.set(user.id, user);
     return user;
   }
 
+  /** Every email address of the user, the primary one first. */
+  emailAddressesOf(u: StoredUser): string[] {
+    return [u.email_address, ...u.other_email_addresses.map((e) => e.email_address)];
+  }
+
   findUserByEmail(email: string): StoredUser | undefined {
     const wanted = email.toLowerCase();
     for (const u of this.users.values()) {
-      if (u.email_address.toLowerCase() === wanted) return u;
+      if (this.emailAddressesOf(u).some((e) => e.toLowerCase() === wanted)) return u;
     }
     return undefined;
+  }
+
+  /** Marks a change: updated_at moves forward even when the clock has not. */
+  touchUser(u: StoredUser): void {
+    u.updated_at = Math.max(this.time(), u.updated_at + 1);
   }
 
   // ---- organizations ----

@@ -46,9 +46,22 @@ export interface OrganizationInvitationRecord {
 
 export interface SeedUser {
   id?: string;
+  /** The primary email address. */
   email_address: string;
+  /** Further email addresses, after the primary one. */
+  other_email_addresses?: string[];
   first_name?: string;
   last_name?: string;
+  username?: string;
+  banned?: boolean;
+  locked?: boolean;
+  public_metadata?: Record<string, unknown>;
+  private_metadata?: Record<string, unknown>;
+  unsafe_metadata?: Record<string, unknown>;
+  /** Unix ms; default now(). */
+  created_at?: number;
+  last_sign_in_at?: number | null;
+  last_active_at?: number | null;
 }
 
 export interface SeedOrganization {
@@ -140,6 +153,8 @@ export interface Emulator {
     p: Partial<OrganizationInvitationRecord> & { organization_id: string; email_address: string },
   ): OrganizationInvitationRecord;
   getOrganizationInvitation(id: string): OrganizationInvitationRecord | undefined;
+  /** The user as GET /v1/users/{user_id} would return it now (Clerk's User JSON). */
+  getUser(id: string): Record<string, unknown> | undefined;
   /** Queue a fault; the first matching fault with times left wins. */
   inject(fault: Fault): void;
   clearFaults(): void;

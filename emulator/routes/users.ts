@@ -1,19 +1,27 @@
-import { notFound } from "../errors.js";
-import type { StoredOrganization, StoredUser } from "../state.js";
+import { notFound, paramInvalid } from "../errors.js";
+import type { Store, StoredOrganization, StoredUser } from "../state.js";
 import {
+  isObject,
   isPaginated,
   listResponse,
   many,
   ok,
   one,
+  optionalMetadata,
   orderBy,
   pageParams,
   type Route,
+  rejectUnknownParams,
+  requireObjectBody,
   sortItems,
 } from "./common.js";
 
-/** A spec-valid (minimal) User object. */
+/** A spec-valid User object, as Clerk's Backend API sends it. */
 export function serializeUser(u: StoredUser): Record<string, unknown> {
+  const emails = [
+    { id: u.email_address_id, email_address: u.email_address },
+    ...u.other_email_addresses,
+  ];
   return {
     id: u.id,
     object: "user",
@@ -21,32 +29,30 @@ export function serializeUser(u: StoredUser): Record<string, unknown> {
     primary_email_address_id: u.email_address_id,
     primary_phone_number_id: null,
     primary_web3_wallet_id: null,
-    username: null,
+    username: u.username,
     first_name: u.first_name,
     last_name: u.last_name,
     image_url: `https://img.emulator.test/${u.id}`,
     has_image: false,
-    public_metadata: {},
-    private_metadata: {},
-    unsafe_metadata: {},
-    email_addresses: [
-      {
-        id: u.email_address_id,
-        object: "email_address",
-        email_address: u.email_address,
-        reserved: false,
-        verification: {
-          object: "verification_admin",
-          status: "verified",
-          strategy: "admin",
-          attempts: null,
-          expire_at: null,
-        },
-        linked_to: [],
-        created_at: u.created_at,
-        updated_at: u.updated_at,
+    public_metadata: structuredClone(u.public_metadata),
+    private_metadata: structuredClone(u.private_metadata),
+    unsafe_metadata: structuredClone(u.unsafe_metadata),
+    email_addresses: emails.map((e) => ({
+      id: e.id,
+      object: "email_address",
+      email_address: e.email_address,
+      reserved: false,
+      verification: {
+        object: "verification_admin",
+        status: "verified",
+        strategy: "admin",
+        attempts: null,
+        expire_at: null,
       },
-    ],
+      linked_to: [],
+      created_at: u.created_at,
+      updated_at: u.created_at,
+    })),
     phone_numbers: [],
     web3_wallets: [],
     passkeys: [],
@@ -59,16 +65,17 @@ export function serializeUser(u: StoredUser): Record<string, unknown> {
     external_accounts: [],
     saml_accounts: [],
     enterprise_accounts: [],
-    last_sign_in_at: null,
-    banned: false,
-    locked: false,
-    lockout_expires_in_seconds: null,
+    last_sign_in_at: u.last_sign_in_at,
+    banned: u.banned,
+    locked: u.locked,
+    // Clerk counts a lockout down; the emulator's lockouts last until seeded otherwise.
+    lockout_expires_in_seconds: u.locked ? 3600 : null,
     verification_attempts_remaining: null,
     created_at: u.created_at,
     updated_at: u.updated_at,
     delete_self_enabled: true,
     create_organization_enabled: true,
-    last_active_at: null,
+    last_active_at: u.last_active_at,
     legal_accepted_at: null,
   };
 }
@@ -97,24 +104,80 @@ export function serializeOrganization(
   };
 }
 
-function filterUsers(users: StoredUser[], query: Record<string, string | string[]>): StoredUser[] {
-  let out = users;
+/**
+ * The filters GET /v1/users and GET /v1/users/count share: `email_address`, `username` and
+ * `user_id` (repeatable, exact; `user_id` also takes `-id` to exclude), `banned`, and `query`
+ * (partial, case-insensitive, over email addresses, username, ID, first and last name).
+ */
+function filterUsers(store: Store, query: Record<string, string | string[]>): StoredUser[] {
+  let out = [...store.users.values()];
   const emails = many(query, "email_address").map((e) => e.toLowerCase());
-  if (emails.length > 0) out = out.filter((u) => emails.includes(u.email_address.toLowerCase()));
+  if (emails.length > 0) {
+    out = out.filter((u) =>
+      store.emailAddressesOf(u).some((e) => emails.includes(e.toLowerCase())),
+    );
+  }
+  const usernames = many(query, "username").map((n) => n.toLowerCase());
+  if (usernames.length > 0) {
+    out = out.filter((u) => u.username !== null && usernames.includes(u.username.toLowerCase()));
+  }
   const ids = many(query, "user_id");
   const include = ids.filter((i) => !i.startsWith("-")).map((i) => i.replace(/^\+/, ""));
   const exclude = ids.filter((i) => i.startsWith("-")).map((i) => i.slice(1));
   if (include.length > 0) out = out.filter((u) => include.includes(u.id));
   if (exclude.length > 0) out = out.filter((u) => !exclude.includes(u.id));
+  const banned = one(query, "banned");
+  if (banned !== undefined) {
+    if (banned !== "true" && banned !== "false") {
+      throw paramInvalid("banned", "banned must be true or false");
+    }
+    out = out.filter((u) => u.banned === (banned === "true"));
+  }
   const q = one(query, "query")?.toLowerCase();
   if (q) {
     out = out.filter((u) =>
-      [u.id, u.email_address, u.first_name ?? "", u.last_name ?? ""].some((f) =>
-        f.toLowerCase().includes(q),
-      ),
+      [
+        u.id,
+        ...store.emailAddressesOf(u),
+        u.username ?? "",
+        u.first_name ?? "",
+        u.last_name ?? "",
+      ].some((f) => f.toLowerCase().includes(q)),
+    );
+  }
+  const orgIds = many(query, "organization_id");
+  if (orgIds.length > 0) {
+    out = out.filter((u) =>
+      orgIds.some((id) => store.findOrganization(id)?.members.has(u.id) === true),
     );
   }
   return out;
+}
+
+/**
+ * Clerk's metadata merge (PATCH /v1/users/{user_id}/metadata): objects merge key by key at any
+ * depth, null removes a key, anything else (arrays included) replaces.
+ */
+export function deepMerge(
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...current };
+  for (const [key, next] of Object.entries(patch)) {
+    const prev = out[key];
+    if (next === null) delete out[key];
+    else if (isObject(next)) out[key] = deepMerge(isObject(prev) ? prev : {}, next);
+    else out[key] = next;
+  }
+  return out;
+}
+
+const METADATA_KINDS = ["public_metadata", "private_metadata", "unsafe_metadata"] as const;
+
+function requireUser(store: Store, id: string | undefined): StoredUser {
+  const user = id ? store.users.get(id) : undefined;
+  if (!user) throw notFound(`No user was found with id ${id ?? ""}.`);
+  return user;
 }
 
 export const userRoutes: Route[] = [
@@ -126,36 +189,68 @@ export const userRoutes: Route[] = [
         "created_at",
         "updated_at",
         "email_address",
+        "web3wallet",
         "first_name",
         "last_name",
+        "phone_number",
+        "username",
+        "last_active_at",
+        "last_sign_in_at",
       ]);
       const page = pageParams(query);
-      let users = filterUsers([...store.users.values()], query);
-      const orgIds = many(query, "organization_id");
-      if (orgIds.length > 0) {
-        users = users.filter((u) =>
-          orgIds.some((id) => store.findOrganization(id)?.members.has(u.id) === true),
-        );
-      }
-      const sorted = sortItems(users, order.field, order.desc).map(serializeUser);
-      return listResponse(sorted, page, isPaginated(query));
+      const sorted = sortItems(filterUsers(store, query), order.field, order.desc);
+      return listResponse(sorted.map(serializeUser), page, isPaginated(query));
     },
   },
   {
     method: "GET",
     pattern: "/v1/users/count",
-    handler: ({ store, query }) => {
-      const users = filterUsers([...store.users.values()], query);
-      return ok({ object: "total_count", total_count: users.length });
-    },
+    handler: ({ store, query }) =>
+      ok({ object: "total_count", total_count: filterUsers(store, query).length }),
   },
   {
     method: "GET",
     pattern: "/v1/users/:user_id",
+    handler: ({ store, params }) => ok(serializeUser(requireUser(store, params.user_id))),
+  },
+  {
+    method: "PATCH",
+    pattern: "/v1/users/:user_id/metadata",
+    handler: ({ store, params, body }) => {
+      const user = requireUser(store, params.user_id);
+      const patch = requireObjectBody(body);
+      rejectUnknownParams(patch, METADATA_KINDS);
+      // All three are checked before any is merged: a bad one changes nothing.
+      const given = METADATA_KINDS.map((kind) => [kind, optionalMetadata(patch, kind)] as const);
+      for (const [kind, value] of given) {
+        if (value !== undefined) user[kind] = deepMerge(user[kind], value);
+      }
+      store.touchUser(user);
+      return ok(serializeUser(user));
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/v1/users/:user_id/ban",
     handler: ({ store, params }) => {
-      const id = params.user_id ?? "";
-      const user = store.users.get(id);
-      if (!user) throw notFound(`No user was found with id ${id}.`);
+      const user = requireUser(store, params.user_id);
+      // Banning a banned user answers the user unchanged.
+      if (!user.banned) {
+        user.banned = true;
+        store.touchUser(user);
+      }
+      return ok(serializeUser(user));
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/v1/users/:user_id/unban",
+    handler: ({ store, params }) => {
+      const user = requireUser(store, params.user_id);
+      if (user.banned) {
+        user.banned = false;
+        store.touchUser(user);
+      }
       return ok(serializeUser(user));
     },
   },
