@@ -40,12 +40,28 @@ export interface StoredUser {
   updated_at: number;
 }
 
+/** A user's membership in an organization (`orgmem_…`); the user's data is read at serialization. */
+export interface StoredMembership {
+  id: string;
+  user_id: string;
+  role: string;
+  public_metadata: Record<string, unknown>;
+  private_metadata: Record<string, unknown>;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface StoredOrganization {
   id: string;
   name: string;
   slug: string;
-  /** user_id → role key */
-  members: Map<string, string>;
+  /** user_id → membership, in order of creation. */
+  members: Map<string, StoredMembership>;
+  public_metadata: Record<string, unknown>;
+  private_metadata: Record<string, unknown>;
+  /** 0 means unlimited. */
+  max_allowed_memberships: number;
+  created_by: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -198,16 +214,56 @@ export class Store {
 
   addOrganization(o: SeedOrganization): StoredOrganization {
     const now = this.time();
+    const createdAt = o.created_at ?? now;
     const org: StoredOrganization = {
       id: o.id ?? clerkId("org"),
       name: o.name,
       slug: o.slug ?? slugify(o.name),
-      members: new Map((o.members ?? []).map((m) => [m.user_id, m.role])),
-      created_at: now,
-      updated_at: now,
+      members: new Map(),
+      public_metadata: clone(o.public_metadata ?? {}),
+      private_metadata: clone(o.private_metadata ?? {}),
+      max_allowed_memberships: o.max_allowed_memberships ?? 0,
+      created_by: o.created_by ?? null,
+      created_at: createdAt,
+      updated_at: createdAt,
     };
     this.organizations.set(org.id, org);
+    for (const m of o.members ?? []) this.addMembership(org, m.user_id, m.role, m.created_at);
     return org;
+  }
+
+  addMembership(
+    org: StoredOrganization,
+    userId: string,
+    role: string,
+    createdAt = this.time(),
+  ): StoredMembership {
+    const m: StoredMembership = {
+      id: clerkId("orgmem"),
+      user_id: userId,
+      role,
+      public_metadata: {},
+      private_metadata: {},
+      created_at: createdAt,
+      updated_at: createdAt,
+    };
+    org.members.set(userId, m);
+    return m;
+  }
+
+  /** Deletes the organization with its memberships and invitations, as Clerk does. */
+  deleteOrganization(org: StoredOrganization): void {
+    this.organizations.delete(org.id);
+    for (const [id, inv] of this.orgInvitations) {
+      if (inv.organization_id === org.id) this.orgInvitations.delete(id);
+    }
+  }
+
+  slugTaken(slug: string, except?: StoredOrganization): boolean {
+    for (const org of this.organizations.values()) {
+      if (org.slug === slug && org !== except) return true;
+    }
+    return false;
   }
 
   /** By ID or slug, as GET /v1/organizations/{organization_id} accepts both. */
@@ -221,7 +277,7 @@ export class Store {
   }
 
   isOrgAdmin(org: StoredOrganization, userId: string): boolean {
-    return org.members.get(userId) === ORG_ADMIN_ROLE;
+    return org.members.get(userId)?.role === ORG_ADMIN_ROLE;
   }
 
   publicInviterData(userId: string): PublicInviterData {

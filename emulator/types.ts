@@ -68,7 +68,19 @@ export interface SeedOrganization {
   id?: string;
   name: string;
   slug?: string;
-  members?: Array<{ user_id: string; role: string /* "org:admin" | "org:member" */ }>;
+  /** Memberships, oldest first; `created_at` (Unix ms) defaults to now(). */
+  members?: Array<{
+    user_id: string;
+    role: string /* "org:admin" | "org:member" */;
+    created_at?: number;
+  }>;
+  public_metadata?: Record<string, unknown>;
+  private_metadata?: Record<string, unknown>;
+  /** 0 (the default) means unlimited. */
+  max_allowed_memberships?: number;
+  created_by?: string;
+  /** Unix ms; default now(). */
+  created_at?: number;
 }
 
 export interface SeedData {

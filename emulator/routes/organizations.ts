@@ -1,9 +1,11 @@
-import { ApiError, notFound, paramInvalid, paramMissing } from "../errors.js";
+import { ApiError, notFound, paramFormatInvalid, paramInvalid, paramMissing } from "../errors.js";
 import {
   DAY_MS,
   DEFAULT_EXPIRES_IN_DAYS,
+  ORG_ADMIN_ROLE,
   ORG_ROLES,
   type Store,
+  type StoredMembership,
   type StoredOrganization,
   ticketUrl,
 } from "../state.js";
@@ -20,13 +22,14 @@ import {
   orderBy,
   pageParams,
   type Route,
+  rejectUnknownParams,
   requireArrayBody,
   requireEmail,
   requireObjectBody,
   sortItems,
 } from "./common.js";
 import { duplicateInvitations } from "./invitations.js";
-import { serializeOrganization } from "./users.js";
+import { deepMerge } from "./users.js";
 
 const STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "revoked", "expired"];
 
@@ -51,6 +54,209 @@ function orgInvitationsOf(store: Store, org: StoredOrganization): OrganizationIn
   return [...store.orgInvitations.values()]
     .filter((i) => i.organization_id === org.id)
     .map((i) => store.viewOrgInvitation(i));
+}
+
+// ---- organizations and memberships ----
+
+/** Permissions of the two system roles, as Clerk lists them on a membership. */
+const ROLE_PERMISSIONS: Readonly<Record<string, string[]>> = {
+  "org:admin": [
+    "org:sys_profile:manage",
+    "org:sys_profile:delete",
+    "org:sys_memberships:read",
+    "org:sys_memberships:manage",
+    "org:sys_domains:read",
+    "org:sys_domains:manage",
+  ],
+  "org:member": ["org:sys_memberships:read"],
+};
+const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MAX_NAME = 256;
+
+/** By ID only: the write endpoints take the organization ID, not its slug. */
+function requireOrgById(store: Store, id: string | undefined): StoredOrganization {
+  const org = id ? store.organizations.get(id) : undefined;
+  if (!org) throw notFound(`No organization was found with id ${id ?? ""}.`);
+  return org;
+}
+
+function requireMembership(org: StoredOrganization, userId: string | undefined): StoredMembership {
+  const m = userId ? org.members.get(userId) : undefined;
+  if (!m) {
+    throw notFound(`No organization membership was found for user ${userId ?? ""}.`);
+  }
+  return m;
+}
+
+/** A spec-valid Organization object; `members_count` only when asked for, as Clerk does. */
+export function serializeOrganization(
+  store: Store,
+  org: StoredOrganization,
+  includeMembersCount: boolean,
+): Record<string, unknown> {
+  const pending = orgInvitationsOf(store, org).filter((i) => i.status === "pending").length;
+  return {
+    object: "organization",
+    id: org.id,
+    name: org.name,
+    slug: org.slug,
+    image_url: `https://img.emulator.test/${org.id}`,
+    has_image: false,
+    ...(includeMembersCount ? { members_count: org.members.size } : {}),
+    pending_invitations_count: pending,
+    max_allowed_memberships: org.max_allowed_memberships,
+    admin_delete_enabled: true,
+    public_metadata: structuredClone(org.public_metadata),
+    private_metadata: structuredClone(org.private_metadata),
+    ...(org.created_by ? { created_by: org.created_by } : {}),
+    created_at: org.created_at,
+    updated_at: org.updated_at,
+  };
+}
+
+/** A spec-valid OrganizationMembership object, with the user's current public data. */
+export function serializeMembership(
+  store: Store,
+  org: StoredOrganization,
+  m: StoredMembership,
+): Record<string, unknown> {
+  const user = store.users.get(m.user_id);
+  return {
+    object: "organization_membership",
+    id: m.id,
+    role: m.role,
+    role_name: ORG_ROLES[m.role] ?? m.role,
+    permissions: ROLE_PERMISSIONS[m.role] ?? [],
+    public_metadata: structuredClone(m.public_metadata),
+    private_metadata: structuredClone(m.private_metadata),
+    organization: serializeOrganization(store, org, false),
+    public_user_data: {
+      user_id: m.user_id,
+      first_name: user?.first_name ?? null,
+      last_name: user?.last_name ?? null,
+      profile_image_url: `https://img.emulator.test/${m.user_id}`,
+      image_url: `https://img.emulator.test/${m.user_id}`,
+      has_image: false,
+      identifier: user?.email_address ?? null,
+    },
+    created_at: m.created_at,
+    updated_at: m.updated_at,
+  };
+}
+
+function touch(store: Store, rec: { updated_at: number }): void {
+  rec.updated_at = Math.max(store.time(), rec.updated_at + 1);
+}
+
+function requireName(body: Record<string, unknown>): string {
+  const name = optionalString(body, "name");
+  if (name === undefined || name.trim() === "") throw paramMissing("name");
+  if (name.length > MAX_NAME) {
+    throw paramInvalid("name", `name must be at most ${MAX_NAME} characters long.`);
+  }
+  return name;
+}
+
+/** A free slug, or 422 `form_identifier_exists` ("That slug is taken"), as Clerk answers. */
+function validSlug(store: Store, raw: string, except?: StoredOrganization): string {
+  if (!SLUG_RE.test(raw)) {
+    throw paramFormatInvalid(
+      "slug",
+      "slug can contain only lowercase alphanumeric characters and the dash '-'.",
+    );
+  }
+  if (store.slugTaken(raw, except)) {
+    throw new ApiError(
+      422,
+      "form_identifier_exists",
+      "That slug is taken. Please try another.",
+      "That slug is taken. Please try another.",
+      { param_name: "slug" },
+    );
+  }
+  return raw;
+}
+
+function maxAllowed(body: Record<string, unknown>): number | undefined {
+  const v = body.max_allowed_memberships;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+    throw paramInvalid(
+      "max_allowed_memberships",
+      "max_allowed_memberships must be a non-negative integer",
+    );
+  }
+  return v;
+}
+
+function requireRole(body: Record<string, unknown>): string {
+  const role = optionalString(body, "role");
+  if (role === undefined || role === "") throw paramMissing("role");
+  if (!(role in ORG_ROLES)) {
+    throw paramInvalid(
+      "role",
+      `${role} is not a valid organization role. Known roles: ${Object.keys(ORG_ROLES).join(", ")}`,
+    );
+  }
+  return role;
+}
+
+const ORG_ORDER = ["name", "created_at", "members_count"] as const;
+const MEMBERSHIP_ORDER = ["created_at", "email_address", "first_name", "last_name"] as const;
+
+function listOrganizations(store: Store, query: Record<string, string | string[]>) {
+  const order = orderBy(query, ORG_ORDER);
+  const page = pageParams(query);
+  const q = one(query, "query")?.toLowerCase();
+  let orgs = [...store.organizations.values()];
+  if (q) {
+    orgs = orgs.filter(
+      (o) =>
+        o.id.toLowerCase() === q ||
+        o.name.toLowerCase().includes(q) ||
+        o.slug.toLowerCase().includes(q),
+    );
+  }
+  const rows = orgs.map((o) => ({
+    org: o,
+    name: o.name,
+    created_at: o.created_at,
+    members_count: o.members.size,
+  }));
+  const include = one(query, "include_members_count") === "true";
+  const sorted = sortItems(rows, order.field, order.desc).map((r) =>
+    serializeOrganization(store, r.org, include),
+  );
+  return listResponse(sorted, page, true);
+}
+
+function listMemberships(
+  store: Store,
+  org: StoredOrganization,
+  query: Record<string, string | string[]>,
+) {
+  const order = orderBy(query, MEMBERSHIP_ORDER);
+  const page = pageParams(query);
+  const roles = many(query, "role");
+  const userIds = many(query, "user_id");
+  let rows = [...org.members.values()].map((m) => {
+    const user = store.users.get(m.user_id);
+    return {
+      m,
+      role: m.role,
+      user_id: m.user_id,
+      created_at: m.created_at,
+      email_address: user?.email_address ?? null,
+      first_name: user?.first_name ?? null,
+      last_name: user?.last_name ?? null,
+    };
+  });
+  if (roles.length > 0) rows = rows.filter((r) => roles.includes(r.role));
+  if (userIds.length > 0) rows = rows.filter((r) => userIds.includes(r.user_id));
+  const sorted = sortItems(rows, order.field, order.desc).map((r) =>
+    serializeMembership(store, org, r.m),
+  );
+  return listResponse(sorted, page, true);
 }
 
 interface ValidOrgInvitation {
@@ -141,13 +347,156 @@ function create(
 export const organizationRoutes: Route[] = [
   {
     method: "GET",
+    pattern: "/v1/organizations",
+    handler: ({ store, query }) => listOrganizations(store, query),
+  },
+  {
+    method: "POST",
+    pattern: "/v1/organizations",
+    handler: ({ store, body }) => {
+      const b = requireObjectBody(body);
+      const name = requireName(b);
+      const rawSlug = optionalString(b, "slug");
+      const slug = rawSlug === undefined ? undefined : validSlug(store, rawSlug);
+      const createdBy = optionalString(b, "created_by");
+      if (createdBy !== undefined && !store.users.has(createdBy)) {
+        throw paramInvalid("created_by", `No user was found with id ${createdBy}.`);
+      }
+      const max = maxAllowed(b);
+      const org = store.addOrganization({
+        name,
+        ...(slug !== undefined ? { slug } : {}),
+        ...(createdBy !== undefined
+          ? { created_by: createdBy, members: [{ user_id: createdBy, role: ORG_ADMIN_ROLE }] }
+          : {}),
+        ...(max !== undefined ? { max_allowed_memberships: max } : {}),
+        public_metadata: optionalMetadata(b, "public_metadata") ?? {},
+        private_metadata: optionalMetadata(b, "private_metadata") ?? {},
+      });
+      if (slug === undefined && store.slugTaken(org.slug, org))
+        org.slug = `${org.slug}-${org.id.slice(4, 10).toLowerCase()}`;
+      return ok(serializeOrganization(store, org, false));
+    },
+  },
+  {
+    method: "GET",
     pattern: "/v1/organizations/:organization_id",
     handler: ({ store, params, query }) => {
       const org = requireOrg(store, params.organization_id);
-      const pending = orgInvitationsOf(store, org).filter((i) => i.status === "pending").length;
-      return ok(
-        serializeOrganization(org, pending, one(query, "include_members_count") === "true"),
-      );
+      return ok(serializeOrganization(store, org, one(query, "include_members_count") === "true"));
+    },
+  },
+  {
+    method: "PATCH",
+    pattern: "/v1/organizations/:organization_id",
+    handler: ({ store, params, body }) => {
+      const org = requireOrgById(store, params.organization_id);
+      const b = requireObjectBody(body);
+      // Since 2026-05-12 metadata goes to /metadata only; Clerk refuses it here.
+      rejectUnknownParams(b, [
+        "name",
+        "slug",
+        "max_allowed_memberships",
+        "admin_delete_enabled",
+        "created_at",
+        "role_set_key",
+      ]);
+      const name = b.name === undefined || b.name === null ? undefined : requireName(b);
+      const rawSlug = optionalString(b, "slug");
+      const slug = rawSlug === undefined ? undefined : validSlug(store, rawSlug, org);
+      const max = maxAllowed(b);
+      optionalBool(b, "admin_delete_enabled");
+      if (name !== undefined) org.name = name;
+      if (slug !== undefined) org.slug = slug;
+      if (max !== undefined) org.max_allowed_memberships = max;
+      touch(store, org);
+      return ok(serializeOrganization(store, org, false));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: "/v1/organizations/:organization_id",
+    handler: ({ store, params }) => {
+      const org = requireOrgById(store, params.organization_id);
+      store.deleteOrganization(org);
+      return ok({ object: "organization", id: org.id, slug: org.slug, deleted: true });
+    },
+  },
+  {
+    method: "PATCH",
+    pattern: "/v1/organizations/:organization_id/metadata",
+    handler: ({ store, params, body }) => {
+      const org = requireOrgById(store, params.organization_id);
+      const b = requireObjectBody(body);
+      rejectUnknownParams(b, ["public_metadata", "private_metadata"]);
+      const pub = optionalMetadata(b, "public_metadata");
+      const priv = optionalMetadata(b, "private_metadata");
+      if (pub) org.public_metadata = deepMerge(org.public_metadata, pub);
+      if (priv) org.private_metadata = deepMerge(org.private_metadata, priv);
+      touch(store, org);
+      return ok(serializeOrganization(store, org, false));
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/v1/organizations/:organization_id/memberships",
+    handler: ({ store, params, query }) =>
+      listMemberships(store, requireOrgById(store, params.organization_id), query),
+  },
+  {
+    method: "POST",
+    pattern: "/v1/organizations/:organization_id/memberships",
+    handler: ({ store, params, body }) => {
+      const org = requireOrgById(store, params.organization_id);
+      const b = requireObjectBody(body);
+      const userId = optionalString(b, "user_id");
+      if (userId === undefined || userId === "") throw paramMissing("user_id");
+      const role = requireRole(b);
+      if (!store.users.has(userId)) throw notFound(`No user was found with id ${userId}.`);
+      if (org.members.has(userId)) {
+        throw new ApiError(
+          400,
+          "already_a_member_in_organization",
+          "already a member",
+          `User ${userId} is already a member of the organization.`,
+        );
+      }
+      if (org.max_allowed_memberships > 0 && org.members.size >= org.max_allowed_memberships) {
+        throw new ApiError(
+          403,
+          "organization_membership_quota_exceeded",
+          "membership quota exceeded",
+          `The organization has reached its limit of ${org.max_allowed_memberships} memberships.`,
+        );
+      }
+      const m = store.addMembership(org, userId, role);
+      const pub = optionalMetadata(b, "public_metadata");
+      const priv = optionalMetadata(b, "private_metadata");
+      if (pub) m.public_metadata = structuredClone(pub);
+      if (priv) m.private_metadata = structuredClone(priv);
+      return ok(serializeMembership(store, org, m));
+    },
+  },
+  {
+    method: "PATCH",
+    pattern: "/v1/organizations/:organization_id/memberships/:user_id",
+    handler: ({ store, params, body }) => {
+      const org = requireOrgById(store, params.organization_id);
+      const m = requireMembership(org, params.user_id);
+      m.role = requireRole(requireObjectBody(body));
+      touch(store, m);
+      return ok(serializeMembership(store, org, m));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: "/v1/organizations/:organization_id/memberships/:user_id",
+    handler: ({ store, params }) => {
+      const org = requireOrgById(store, params.organization_id);
+      const m = requireMembership(org, params.user_id);
+      const gone = serializeMembership(store, org, m);
+      org.members.delete(m.user_id);
+      return ok(gone);
     },
   },
   {

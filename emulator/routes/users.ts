@@ -1,5 +1,5 @@
 import { notFound, paramInvalid } from "../errors.js";
-import type { Store, StoredOrganization, StoredUser } from "../state.js";
+import type { Store, StoredUser } from "../state.js";
 import {
   isObject,
   isPaginated,
@@ -77,30 +77,6 @@ export function serializeUser(u: StoredUser): Record<string, unknown> {
     create_organization_enabled: true,
     last_active_at: u.last_active_at,
     legal_accepted_at: null,
-  };
-}
-
-/** A spec-valid (minimal) Organization object. */
-export function serializeOrganization(
-  org: StoredOrganization,
-  pendingInvitations: number,
-  includeMembersCount: boolean,
-): Record<string, unknown> {
-  return {
-    object: "organization",
-    id: org.id,
-    name: org.name,
-    slug: org.slug,
-    image_url: `https://img.emulator.test/${org.id}`,
-    has_image: false,
-    ...(includeMembersCount ? { members_count: org.members.size } : {}),
-    pending_invitations_count: pendingInvitations,
-    max_allowed_memberships: 0,
-    admin_delete_enabled: true,
-    public_metadata: {},
-    private_metadata: {},
-    created_at: org.created_at,
-    updated_at: org.updated_at,
   };
 }
 

@@ -33,7 +33,7 @@ if (!specExists) {
 }
 
 type Json = Record<string, unknown>;
-type Method = "get" | "post" | "patch";
+type Method = "get" | "post" | "patch" | "delete";
 
 /** Operations whose documented 200 is a bare array but which answer the envelope when paginated=true. */
 const PAGINATED_ENVELOPE = new Set(["get /invitations", "get /users"]);
@@ -41,6 +41,8 @@ const PAGINATED_ENVELOPE = new Set(["get /invitations", "get /users"]);
 const UNDOCUMENTED_ERROR_STATUSES = new Set([401, 422, 429]);
 /** Operations that answer 404 for an unknown ID although the spec lists no 404 for them. */
 const UNDOCUMENTED_404 = new Set(["post /users/{user_id}/ban", "post /users/{user_id}/unban"]);
+// ListOrganizationMemberships lists no 404; an unknown organization gets resource_not_found.
+UNDOCUMENTED_404.add("get /organizations/{organization_id}/memberships");
 
 // ---- OpenAPI 3.0 schema → JSON Schema (draft 2019+/Ajv) ----
 
@@ -448,6 +450,128 @@ describe.skipIf(!specExists)("emulator contract vs Clerk's OpenAPI spec", () => 
     expect(revoked.status).toBe("revoked");
     await call("post", REVOKE, target, 400);
     await call("post", REVOKE, `/v1/organizations/${ORG}/invitations/orginv_missing/revoke`, 404);
+  });
+
+  // ---- organizations and memberships ----
+
+  const ORGS = "/organizations";
+  const ORG_ONE = "/organizations/{organization_id}";
+  const ORG_META = "/organizations/{organization_id}/metadata";
+  const MEMBERS = "/organizations/{organization_id}/memberships";
+  const MEMBER_ONE = "/organizations/{organization_id}/memberships/{user_id}";
+
+  it("organizations: create 200/422, list with counts, update 200/404/422", async () => {
+    const org = await call("post", ORGS, "/v1/organizations", 200, {
+      name: "Globex",
+      slug: "globex",
+      created_by: ADMIN,
+      max_allowed_memberships: 5,
+      public_metadata: { tier: "gold" },
+      private_metadata: { crm: 7 },
+    });
+    expect(org.created_by).toBe(ADMIN);
+    ids.org = String(org.id);
+    const plain = await call("post", ORGS, "/v1/organizations", 200, { name: "Initech" });
+    expect(plain.slug).toBe("initech");
+    const taken = await call("post", ORGS, "/v1/organizations", 422, {
+      name: "G2",
+      slug: "globex",
+    });
+    expect((taken.errors as Json[])[0]?.code).toBe("form_identifier_exists");
+    await call("post", ORGS, "/v1/organizations", 422, { name: "G3", slug: "Not A Slug" });
+    await call("post", ORGS, "/v1/organizations", 422, {});
+    await call("post", ORGS, "/v1/organizations", 422, { name: "G4", created_by: "user_missing" });
+
+    const list = await call(
+      "get",
+      ORGS,
+      "/v1/organizations?include_members_count=true&query=glob&order_by=-name&limit=5",
+      200,
+    );
+    expect(list.total_count).toBe(1);
+    expect((list.data as Json[])[0]?.members_count).toBe(1);
+    await call("get", ORGS, "/v1/organizations?order_by=members_count&offset=1", 200);
+    await call("get", ORGS, "/v1/organizations?order_by=slug", 422);
+
+    const target = `/v1/organizations/${ids.org}`;
+    const updated = await call("patch", ORG_ONE, target, 200, {
+      name: "Globex Corp",
+      slug: "globex-corp",
+      max_allowed_memberships: 3,
+    });
+    expect(updated.slug).toBe("globex-corp");
+    await call("patch", ORG_ONE, target, 422, { slug: "acme" });
+    await call("patch", ORG_ONE, target, 422, { public_metadata: { a: 1 } });
+    await call("patch", ORG_ONE, "/v1/organizations/org_missing", 404, { name: "X" });
+  });
+
+  it("organizations: merge metadata 200/404/422", async () => {
+    const target = `/v1/organizations/${ids.org}/metadata`;
+    const merged = await call("patch", ORG_META, target, 200, {
+      public_metadata: { tier: null, region: "eu" },
+      private_metadata: { crm: { id: 7 } },
+    });
+    expect(merged.public_metadata).toEqual({ region: "eu" });
+    expect(merged.private_metadata).toEqual({ crm: { id: 7 } });
+    await call("patch", ORG_META, target, 422, { public_metadata: "x" });
+    await call("patch", ORG_META, target, 422, { unsafe_metadata: {} });
+    await call("patch", ORG_META, "/v1/organizations/org_missing/metadata", 404, {});
+  });
+
+  it("memberships: create 200/400/403/404/422, list, update 200/404/422, delete 200/404", async () => {
+    const base = `/v1/organizations/${ids.org}/memberships`;
+    const m = await call("post", MEMBERS, base, 200, { user_id: MEMBER, role: "org:member" });
+    expect((m.public_user_data as Json).identifier).toBe("member@acme.test");
+    expect((m.organization as Json).id).toBe(ids.org);
+    const dup = await call("post", MEMBERS, base, 400, { user_id: MEMBER, role: "org:admin" });
+    expect((dup.errors as Json[])[0]?.code).toBe("already_a_member_in_organization");
+    await call("post", MEMBERS, base, 404, { user_id: "user_missing", role: "org:member" });
+    await call("post", MEMBERS, base, 422, { user_id: MEMBER, role: "admin" });
+    await call("post", MEMBERS, base, 422, { role: "org:member" });
+    await call("post", MEMBERS, "/v1/organizations/org_missing/memberships", 404, {
+      user_id: MEMBER,
+      role: "org:member",
+    });
+
+    const admins = await call(
+      "get",
+      MEMBERS,
+      `${base}?role=org:admin&limit=10&order_by=-created_at`,
+      200,
+    );
+    expect(admins.total_count).toBe(1);
+    await call("get", MEMBERS, `${base}?order_by=email_address`, 200);
+    await call("get", MEMBERS, "/v1/organizations/org_missing/memberships", 404);
+
+    const one = `${base}/${MEMBER}`;
+    const promoted = await call("patch", MEMBER_ONE, one, 200, { role: "org:admin" });
+    expect(promoted.role).toBe("org:admin");
+    await call("patch", MEMBER_ONE, one, 422, { role: "org:nope" });
+    await call("patch", MEMBER_ONE, `${base}/user_missing`, 404, { role: "org:member" });
+    const removed = await call("delete", MEMBER_ONE, one, 200);
+    expect((removed.public_user_data as Json).user_id).toBe(MEMBER);
+    await call("delete", MEMBER_ONE, one, 404);
+
+    await call("patch", ORG_ONE, `/v1/organizations/${ids.org}`, 200, {
+      max_allowed_memberships: 1,
+    });
+    const full = await call("post", MEMBERS, base, 403, { user_id: MEMBER, role: "org:member" });
+    expect((full.errors as Json[])[0]?.code).toBe("organization_membership_quota_exceeded");
+  });
+
+  it("organizations: delete 200 (DeletedObject), then 404; memberships and invitations go too", async () => {
+    const inv = emu.addOrganizationInvitation({
+      organization_id: ids.org ?? "",
+      email_address: "gone@x.test",
+    });
+    const target = `/v1/organizations/${ids.org}`;
+    const deleted = await call("delete", ORG_ONE, target, 200);
+    expect(deleted).toMatchObject({ object: "organization", id: ids.org, deleted: true });
+    await call("delete", ORG_ONE, target, 404);
+    await call("get", MEMBERS, `${target}/memberships`, 404);
+    expect(emu.getOrganizationInvitation(inv.id)).toBeUndefined();
+    const left = await call("get", ORGS, "/v1/organizations?query=glob", 200);
+    expect(left.total_count).toBe(0);
   });
 
   // ---- cross-cutting errors ----
