@@ -169,3 +169,120 @@ export function rawOf<T>(resource: { raw: T | null }): T {
   if (resource.raw === null) throw new Error("Clerk response had no raw JSON");
   return resource.raw;
 }
+
+// ---- organizations and memberships ----
+
+/** The fields of Clerk's `Organization` JSON that the views read (`/v1/organizations…`). */
+export interface OrganizationJson {
+  id: string;
+  name: string;
+  slug: string | null;
+  /** Only when asked for with `include_members_count`. */
+  members_count?: number | null;
+  pending_invitations_count?: number | null;
+  max_allowed_memberships?: number | null;
+  public_metadata?: Record<string, unknown> | null;
+  private_metadata?: Record<string, unknown> | null;
+  created_by?: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One organization in a list: small, and without `private_metadata`. */
+export const OrganizationListItemView = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string().nullable(),
+  members_count: z.number().int().nullable(),
+  public_metadata: Metadata.nullable().describe(LIST_METADATA_NOTE),
+  created_at: Iso,
+});
+export type OrganizationListItemView = z.infer<typeof OrganizationListItemView>;
+
+/** One organization, whole: counts, limit and both metadata kinds. */
+export const OrganizationView = OrganizationListItemView.extend({
+  public_metadata: Metadata.nullable(),
+  pending_invitations_count: z.number().int().nullable(),
+  max_allowed_memberships: z.number().int().nullable().describe("0 means unlimited"),
+  private_metadata: Metadata.nullable(),
+  updated_at: Iso,
+});
+export type OrganizationView = z.infer<typeof OrganizationView>;
+
+/**
+ * Projects Clerk's `Organization` JSON onto `OrganizationListItemView`: ISO-8601 UTC
+ * `created_at`, null for counts Clerk did not send, `public_metadata` compacted as lists show it.
+ */
+export function organizationListItemView(raw: OrganizationJson): OrganizationListItemView {
+  return {
+    id: raw.id,
+    name: raw.name,
+    slug: raw.slug ?? null,
+    members_count: raw.members_count ?? null,
+    public_metadata: compactMetadata(raw.public_metadata ?? null),
+    created_at: isoTime(raw.created_at),
+  };
+}
+
+/** Projects Clerk's `Organization` JSON onto `OrganizationView`, metadata whole. */
+export function organizationView(raw: OrganizationJson): OrganizationView {
+  return {
+    ...organizationListItemView(raw),
+    public_metadata: raw.public_metadata ?? null,
+    pending_invitations_count: raw.pending_invitations_count ?? null,
+    max_allowed_memberships: raw.max_allowed_memberships ?? null,
+    private_metadata: raw.private_metadata ?? null,
+    updated_at: isoTime(raw.updated_at),
+  };
+}
+
+/**
+ * The fields of Clerk's `OrganizationMembership` JSON that the views read
+ * (`/v1/organizations/{organization_id}/memberships…`).
+ */
+export interface OrganizationMembershipJson {
+  id: string;
+  role: string;
+  organization: { id: string; name: string };
+  public_user_data?: {
+    user_id: string;
+    identifier?: string | null;
+    first_name?: string | null;
+    last_name?: string | null;
+  } | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A member as lists show it; `identifier` is the user's email address (or other identifier). */
+export const MembershipView = z.object({
+  user_id: z.string(),
+  identifier: z.string().nullable(),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  role: z.string(),
+  created_at: Iso,
+});
+export type MembershipView = z.infer<typeof MembershipView>;
+
+/** A membership as the write tools return it: the list view plus its organization. */
+export const MembershipResultView = MembershipView.extend({ organization_id: z.string() });
+export type MembershipResultView = z.infer<typeof MembershipResultView>;
+
+/** Projects Clerk's `OrganizationMembership` JSON onto `MembershipView` (from `public_user_data`). */
+export function membershipView(raw: OrganizationMembershipJson): MembershipView {
+  const user = raw.public_user_data;
+  return {
+    user_id: user?.user_id ?? "",
+    identifier: user?.identifier || null,
+    first_name: user?.first_name ?? null,
+    last_name: user?.last_name ?? null,
+    role: raw.role,
+    created_at: isoTime(raw.created_at),
+  };
+}
+
+/** `membershipView` plus `organization_id`, for the membership write tools. */
+export function membershipResultView(raw: OrganizationMembershipJson): MembershipResultView {
+  return { ...membershipView(raw), organization_id: raw.organization.id };
+}

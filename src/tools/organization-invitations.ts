@@ -44,7 +44,7 @@ const READ = {
  * refinement so that the definition carries the description, not the pattern as well.
  */
 const ROLE_KEY = /^org:[A-Za-z0-9_:-]{1,64}$/;
-const Role = z
+export const Role = z
   .string()
   .superRefine((input, ctx) => {
     if (ROLE_KEY.test(input)) return;

@@ -1,4 +1,405 @@
-import type { AnyToolDefinition } from "./types.js";
+import * as z from "zod";
+import { ToolError } from "../clerk/errors.js";
+import { OrganizationId, UserId } from "../clerk/ids.js";
+import {
+  createOrganization,
+  createOrganizationMembership,
+  deleteOrganization,
+  deleteOrganizationMembership,
+  findMembership,
+  getOrganization,
+  listOrganizationMemberships,
+  listOrganizations,
+  ORGANIZATION_ORDER,
+  organizationNotFound,
+  updateOrganization,
+  updateOrganizationMembership,
+  updateOrganizationMetadata,
+} from "../clerk/organizations.js";
+import {
+  MembershipResultView,
+  MembershipView,
+  membershipResultView,
+  membershipView,
+  type OrganizationJson,
+  OrganizationListItemView,
+  OrganizationView,
+  organizationListItemView,
+  organizationView,
+} from "../clerk/views.js";
+import { describeLosses, MetadataPatch, metadataChanges } from "./metadata.js";
+import { Role } from "./organization-invitations.js";
+import { defineTool } from "./types.js";
+
+/**
+ * Organizations (`org_…`) and their memberships. A membership is addressed by
+ * (organization_id, user_id), as on Clerk's wire.
+ */
+
+const READ = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+const UPDATE = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+const DESTROY = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+const CREATE = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  // Nobody outside the instance is contacted: no email is sent.
+  openWorldHint: false,
+};
+
+const Limit = z.number().int().min(1).max(100).default(20);
+// Bounds that any sane call meets are checked in refinements: they cost tokens in every
+// conversation when advertised, and the error message says what is expected anyway.
+const Offset = z
+  .number()
+  .int()
+  .default(0)
+  .refine((n) => n >= 0 && n <= 1_000_000, { error: "expected 0 to 1000000" });
+const Name = z
+  .string()
+  .refine((s) => s.trim().length > 0 && s.length <= 256, { error: "expected 1 to 256 characters" });
+// Clerk's slug alphabet; it also keeps a slug safe in the URL path of the lost-answer lookup.
+const Slug = z.string().refine((s) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s) && s.length <= 128, {
+  error: "expected lowercase letters and digits, with single dashes between them",
+});
+const MaxMembers = z
+  .number()
+  .int()
+  .refine((n) => n >= 0 && n <= 1_000_000, { error: "expected 0 (unlimited) or more" })
+  .describe("0 = unlimited");
+
+/** A page as the list tools return it: items under `key`, the total, and the next offset. */
+function page<K extends string, V>(key: K, items: V[], total_count: number, offset: number) {
+  const end = offset + items.length;
+  return {
+    [key]: items,
+    total_count,
+    next_offset: items.length > 0 && end < total_count ? end : null,
+  } as { [P in K]: V[] } & { total_count: number; next_offset: number | null };
+}
+
+/** `"Acme" (acme, org_…)` for confirmations and summaries. */
+function named(org: OrganizationJson): string {
+  return `"${org.name}" (${org.slug ? `${org.slug}, ` : ""}${org.id})`;
+}
+
+export const listOrganizationsTool = defineTool({
+  name: "list_organizations",
+  title: "List organizations",
+  description: "List organizations with members counts.",
+  toolset: "organizations",
+  input: {
+    query: z
+      .string()
+      .refine((q) => q.length <= 256, { error: "expected at most 256 characters" })
+      .optional()
+      .describe("ID, name or slug"),
+    order_by: z.enum(ORGANIZATION_ORDER).default("-created_at"),
+    limit: Limit,
+    offset: Offset,
+  },
+  output: {
+    organizations: z.array(OrganizationListItemView),
+    total_count: z.number().int(),
+    next_offset: z.number().int().nullable(),
+  },
+  annotations: READ,
+  async handler({ query, order_by, limit, offset }, { clerk, signal }) {
+    const result = await listOrganizations(clerk, { query, order_by, limit, offset }, signal);
+    const items = result.data.map(organizationListItemView);
+    return {
+      structured: page("organizations", items, result.total_count, offset),
+      ...(items.length === 0
+        ? {
+            summary:
+              offset > 0 && result.total_count > 0
+                ? `offset ${offset} is past the end: there are ${result.total_count} organizations.`
+                : `No organization${query ? ` matches "${query}"` : " exists on this instance"}.`,
+          }
+        : {}),
+    };
+  },
+});
+
+export const getOrganizationTool = defineTool({
+  name: "get_organization",
+  title: "Get organization",
+  description: "Get one organization.",
+  toolset: "organizations",
+  input: { organization_id: OrganizationId },
+  output: OrganizationView.shape,
+  annotations: READ,
+  async handler({ organization_id }, { clerk, signal }) {
+    const org = await getOrganization(clerk, organization_id, signal);
+    if (!org) throw organizationNotFound(organization_id);
+    return { structured: organizationView(org) };
+  },
+});
+
+export const createOrganizationTool = defineTool({
+  name: "create_organization",
+  title: "Create organization",
+  description: "Create an organization.",
+  toolset: "organizations",
+  input: {
+    name: Name,
+    slug: Slug.optional(),
+    created_by: UserId.optional().describe("Becomes its admin"),
+    max_allowed_memberships: MaxMembers.optional(),
+  },
+  output: OrganizationView.shape,
+  annotations: CREATE,
+  async handler(args, { clerk, signal }) {
+    const { organization, note } = await createOrganization(clerk, args, signal);
+    return {
+      structured: organizationView(organization),
+      summary: `Created organization ${named(organization)}.${note ? ` ${note}` : ""}`,
+    };
+  },
+});
+
+export const updateOrganizationTool = defineTool({
+  name: "update_organization",
+  title: "Update organization",
+  description: "Update an organization.",
+  toolset: "organizations",
+  input: {
+    organization_id: OrganizationId,
+    name: Name.optional(),
+    slug: Slug.optional(),
+    max_allowed_memberships: MaxMembers.meta({ description: undefined }).optional(),
+  },
+  output: OrganizationView.shape,
+  annotations: UPDATE,
+  async handler({ organization_id, ...changes }, { clerk, signal }) {
+    if (Object.values(changes).every((v) => v === undefined)) {
+      throw new ToolError(
+        "Nothing to update: pass name, slug or max_allowed_memberships (metadata goes through update_organization_metadata). Nothing changed.",
+      );
+    }
+    const org = await updateOrganization(clerk, organization_id, changes, signal);
+    return { structured: organizationView(org), summary: `Updated organization ${named(org)}.` };
+  },
+});
+
+export const updateOrganizationMetadataTool = defineTool({
+  name: "update_organization_metadata",
+  title: "Update organization metadata",
+  description: "Deep-merge metadata; null removes a key.",
+  toolset: "organizations",
+  input: {
+    organization_id: OrganizationId,
+    public_metadata: MetadataPatch.optional(),
+    private_metadata: MetadataPatch.optional(),
+  },
+  output: OrganizationView.shape,
+  annotations: DESTROY,
+  async confirm({ organization_id, public_metadata, private_metadata }, { clerk, signal }) {
+    const org = await getOrganization(clerk, organization_id, signal);
+    if (!org) {
+      return {
+        message: `Update the metadata of organization ${organization_id} (not found by lookup)? If it exists, keys set to null are removed and other values overwritten.`,
+      };
+    }
+    const losses = describeLosses([
+      ...metadataChanges(org.public_metadata, public_metadata ?? {}, "public_metadata"),
+      ...metadataChanges(org.private_metadata, private_metadata ?? {}, "private_metadata"),
+    ]);
+    if (losses === undefined) return undefined;
+    return {
+      message: `Update the metadata of organization ${named(org)}? This ${losses}.`,
+    };
+  },
+  async handler({ organization_id, public_metadata, private_metadata }, { clerk, signal }) {
+    if (public_metadata === undefined && private_metadata === undefined) {
+      throw new ToolError(
+        "Nothing to update: pass public_metadata and/or private_metadata. Nothing changed.",
+      );
+    }
+    const org = await updateOrganizationMetadata(
+      clerk,
+      organization_id,
+      { public_metadata, private_metadata },
+      signal,
+    );
+    return {
+      structured: organizationView(org),
+      summary: `Merged metadata into organization ${named(org)}.`,
+    };
+  },
+});
+
+export const deleteOrganizationTool = defineTool({
+  name: "delete_organization",
+  title: "Delete organization",
+  description: "Delete an organization, its memberships and invitations. Irreversible.",
+  toolset: "organizations",
+  input: { organization_id: OrganizationId },
+  output: { id: z.string(), slug: z.string().nullable(), deleted: z.boolean() },
+  annotations: DESTROY,
+  async confirm({ organization_id }, { clerk, signal }) {
+    const org = await getOrganization(clerk, organization_id, signal);
+    if (!org) {
+      return {
+        message: `Delete organization ${organization_id} (not found by lookup)? If it exists, it is deleted with all its memberships and invitations. This cannot be undone.`,
+      };
+    }
+    const members = org.members_count ?? "its";
+    const pending = org.pending_invitations_count ?? 0;
+    return {
+      message: `Delete organization ${named(org)} with its ${members} member(s) and ${pending} pending invitation(s)? Every member loses access. This cannot be undone.`,
+    };
+  },
+  async handler({ organization_id }, { clerk, signal }) {
+    const { id, slug, note } = await deleteOrganization(clerk, organization_id, signal);
+    return {
+      structured: { id, slug, deleted: true },
+      summary: `Deleted organization ${id}${slug ? ` (${slug})` : ""} with its memberships and invitations.${note ? ` ${note}` : ""}`,
+    };
+  },
+});
+
+export const listOrganizationMembershipsTool = defineTool({
+  name: "list_organization_memberships",
+  title: "List organization memberships",
+  description: "List an organization's members.",
+  toolset: "organizations",
+  input: {
+    organization_id: OrganizationId,
+    // Role's errors name the format; its description is spent once, on the create tool.
+    role: Role.meta({ description: undefined }).optional(),
+    limit: Limit,
+    offset: Offset,
+  },
+  output: {
+    memberships: z.array(MembershipView),
+    total_count: z.number().int(),
+    next_offset: z.number().int().nullable(),
+  },
+  annotations: READ,
+  async handler({ organization_id, role, limit, offset }, { clerk, signal }) {
+    const result = await listOrganizationMemberships(
+      clerk,
+      { organization_id, role, limit, offset },
+      signal,
+    );
+    const items = result.data.map(membershipView);
+    return {
+      structured: page("memberships", items, result.total_count, offset),
+      ...(items.length === 0
+        ? {
+            summary:
+              offset > 0 && result.total_count > 0
+                ? `offset ${offset} is past the end: ${organization_id} has ${result.total_count} members${role ? ` with role ${role}` : ""}.`
+                : `${organization_id} has no members${role ? ` with role ${role}` : ""}.`,
+          }
+        : {}),
+    };
+  },
+});
+
+export const createOrganizationMembershipTool = defineTool({
+  name: "create_organization_membership",
+  title: "Create organization membership",
+  description: "Add a user to an organization without an invitation.",
+  toolset: "organizations",
+  input: { organization_id: OrganizationId, user_id: UserId, role: Role },
+  output: MembershipResultView.shape,
+  annotations: CREATE,
+  async handler(args, { clerk, signal }) {
+    const { membership, note } = await createOrganizationMembership(clerk, args, signal);
+    const view = membershipResultView(membership);
+    return {
+      structured: view,
+      summary: `Added ${view.identifier ?? view.user_id} to ${view.organization_id} as ${view.role}.${note ? ` ${note}` : ""}`,
+    };
+  },
+});
+
+export const updateOrganizationMembershipTool = defineTool({
+  name: "update_organization_membership",
+  title: "Update organization membership",
+  description: "Change a member's role.",
+  toolset: "organizations",
+  input: {
+    organization_id: OrganizationId,
+    user_id: UserId,
+    role: Role.meta({ description: undefined }),
+  },
+  output: MembershipResultView.shape,
+  annotations: UPDATE,
+  async handler(args, { clerk, signal }) {
+    const view = membershipResultView(await updateOrganizationMembership(clerk, args, signal));
+    return {
+      structured: view,
+      summary: `${view.identifier ?? view.user_id} is now ${view.role} in ${view.organization_id}.`,
+    };
+  },
+});
+
+export const deleteOrganizationMembershipTool = defineTool({
+  name: "delete_organization_membership",
+  title: "Delete organization membership",
+  description: "Remove a user from an organization.",
+  toolset: "organizations",
+  input: { organization_id: OrganizationId, user_id: UserId },
+  output: { organization_id: z.string(), user_id: z.string(), deleted: z.boolean() },
+  annotations: DESTROY,
+  async confirm({ organization_id, user_id }, { clerk, signal }) {
+    const [membership, org] = await Promise.all([
+      findMembership(clerk, organization_id, user_id, signal),
+      getOrganization(clerk, organization_id, signal),
+    ]);
+    const where = org ? `organization ${named(org)}` : `organization ${organization_id}`;
+    if (!membership) {
+      return {
+        message: `Remove ${user_id} from ${where} (no membership found by lookup)? If they are a member, they lose access to it.`,
+      };
+    }
+    const who = membershipView(membership);
+    return {
+      message: `Remove ${who.identifier ?? user_id} (${user_id}, role ${who.role}) from ${where}? They lose access to it.`,
+    };
+  },
+  async handler({ organization_id, user_id }, { clerk, signal }) {
+    const { membership, note } = await deleteOrganizationMembership(
+      clerk,
+      { organization_id, user_id },
+      signal,
+    );
+    const who = membership ? membershipView(membership) : undefined;
+    return {
+      structured: { organization_id, user_id, deleted: true },
+      summary: `Removed ${who?.identifier ?? user_id}${who ? ` (${who.role})` : ""} from ${organization_id}.${note ? ` ${note}` : ""}`,
+    };
+  },
+});
 
 /** Organizations (`org_…`) and their memberships. */
-export const organizationTools: readonly AnyToolDefinition[] = [];
+export const organizationTools = [
+  listOrganizationsTool,
+  getOrganizationTool,
+  createOrganizationTool,
+  updateOrganizationTool,
+  updateOrganizationMetadataTool,
+  deleteOrganizationTool,
+  listOrganizationMembershipsTool,
+  createOrganizationMembershipTool,
+  updateOrganizationMembershipTool,
+  deleteOrganizationMembershipTool,
+];
