@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+
+/**
+ * Bad input to the organization tools gets a clear error and reaches no endpoint: every
+ * `*_id` is put into a URL path by `@clerk/backend` unencoded.
+ */
+
+const ORG = "org_acme000001";
+const USER = "user_member0001";
+const crafted = (prefix: string): unknown[] => [
+  `${prefix}1/../../users/user_1/ban`,
+  `${prefix}1#`,
+  `${prefix}1?x=1`,
+  `${prefix}1%2F..`,
+  "",
+  7,
+];
+
+type Case = [label: string, tool: string, args: Record<string, unknown>, message: RegExp];
+
+const member = { organization_id: ORG, user_id: USER, role: "org:member" };
+const idCases = (tool: string, base: Record<string, unknown>, field: string, prefix: string) =>
+  crafted(prefix).map(
+    (v): Case => [
+      `${field} ${JSON.stringify(v)}`,
+      tool,
+      { ...base, [field]: v },
+      new RegExp(
+        typeof v === "string"
+          ? `expected ${prefix} followed by letters and digits only.* at ${field}$`
+          : `ID string \\(${prefix}…\\) at ${field}$`,
+      ),
+    ],
+  );
+
+const CASES: Case[] = [
+  ...[
+    "get_organization",
+    "update_organization",
+    "update_organization_metadata",
+    "delete_organization",
+    "list_organization_memberships",
+  ].flatMap((tool) => idCases(tool, {}, "organization_id", "org_")),
+  ...[
+    "create_organization_membership",
+    "update_organization_membership",
+    "delete_organization_membership",
+  ].flatMap((tool) => {
+    const base = tool.startsWith("delete") ? { organization_id: ORG, user_id: USER } : member;
+    return [
+      ...idCases(tool, base, "organization_id", "org_"),
+      ...idCases(tool, base, "user_id", "user_"),
+    ];
+  }),
+  ...idCases("create_organization", { name: "Acme" }, "created_by", "user_"),
+  [
+    "a user ID as organization_id",
+    "delete_organization",
+    { organization_id: USER },
+    /a user ID, not the kind expected here/,
+  ],
+  [
+    "an organization invitation ID as organization_id",
+    "get_organization",
+    { organization_id: "orginv_abc000001" },
+    /organization invitation ID/,
+  ],
+  [
+    "bare role admin",
+    "create_organization_membership",
+    { ...member, role: "admin" },
+    /org: prefix \(did you mean org:admin\?\)/,
+  ],
+  [
+    "bare role filter",
+    "list_organization_memberships",
+    { organization_id: ORG, role: "member" },
+    /did you mean org:member\?/,
+  ],
+  [
+    "bare role update",
+    "update_organization_membership",
+    { ...member, role: "basic_member" },
+    /did you mean org:basic_member\?/,
+  ],
+  ["name empty", "create_organization", { name: "  " }, /expected 1 to 256 characters at name/],
+  ["name missing", "create_organization", {}, /expected string, received undefined at name/],
+  [
+    "slug with a path",
+    "create_organization",
+    { name: "A", slug: "a/../b" },
+    /expected lowercase letters and digits.* at slug/,
+  ],
+  ["slug in capitals", "update_organization", { organization_id: ORG, slug: "Acme" }, /at slug/],
+  [
+    "negative member limit",
+    "update_organization",
+    { organization_id: ORG, max_allowed_memberships: -1 },
+    /at max_allowed_memberships/,
+  ],
+  [
+    "metadata not an object",
+    "update_organization_metadata",
+    { organization_id: ORG, public_metadata: "x" },
+    /at public_metadata/,
+  ],
+  [
+    "unknown key organizationId",
+    "get_organization",
+    { organizationId: ORG },
+    /Unrecognized key: "organizationId"/,
+  ],
+  [
+    "metadata through update_organization",
+    "update_organization",
+    { organization_id: ORG, public_metadata: { a: 1 } },
+    /Unrecognized key: "public_metadata"/,
+  ],
+  ["unknown order_by", "list_organizations", { order_by: "slug" }, /at order_by/],
+  ["limit 101", "list_organizations", { limit: 101 }, /<=100 at limit/],
+  ["offset -1", "list_organization_memberships", { organization_id: ORG, offset: -1 }, /at offset/],
+  [
+    "empty update",
+    "update_organization",
+    { organization_id: ORG },
+    /Nothing to update: pass name, slug or max_allowed_memberships.*Nothing changed/,
+  ],
+  [
+    "empty metadata update",
+    "update_organization_metadata",
+    { organization_id: ORG },
+    /Nothing to update: pass public_metadata and\/or private_metadata/,
+  ],
+];
+
+describe("organization tools refuse bad input before any request", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ seed: { organizations: [{ id: ORG, name: "Acme" }] } });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.emu.clearRequests());
+
+  it.each(CASES)("%s (%s)", async (_label, tool, args, message) => {
+    const result = await h.call(tool, args);
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    expect(textOf(result)).toMatch(message);
+    expect(h.emu.requests).toEqual([]);
+  });
+
+  it("a valid call does reach the emulator (control)", async () => {
+    const result = await h.call("get_organization", { organization_id: ORG });
+    expect(result.isError).toBeFalsy();
+    expect(h.emu.requests).toHaveLength(1);
+  });
+});

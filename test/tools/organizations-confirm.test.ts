@@ -1,0 +1,131 @@
+import { type ElicitRequest, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+
+/**
+ * The destructive organization tools ask the human, naming who or what is affected, before
+ * any write: accept goes ahead, decline sends no write, and a client without elicitation is
+ * not asked. update_organization_metadata asks only when something held would be lost.
+ */
+
+const ORG = "org_acme000001";
+const MEMBER = "user_member0001";
+const seed = {
+  users: [{ id: MEMBER, email_address: "member@acme.test" }],
+  organizations: [
+    {
+      id: ORG,
+      name: "Acme",
+      slug: "acme",
+      public_metadata: { plan: "pro", billing: { seats: 3 } },
+      members: [{ user_id: MEMBER, role: "org:member" }],
+    },
+  ],
+  organization_invitations: [{ organization_id: ORG, email_address: "new@acme.test" }],
+};
+
+type Answer = "accept" | "decline" | "none";
+
+describe("organization confirmations", () => {
+  let h: Harness;
+  let asked: ElicitRequest["params"][];
+
+  async function start(answer: Answer): Promise<void> {
+    h = await startHarness({
+      seed,
+      ...(answer === "none" ? {} : { capabilities: { elicitation: { form: {} } } }),
+    });
+    asked = [];
+    if (answer !== "none") {
+      h.client.setRequestHandler(ElicitRequestSchema, async (req) => {
+        asked.push(req.params);
+        return answer === "accept"
+          ? { action: "accept", content: { confirm: true } }
+          : { action: "decline" };
+      });
+    }
+    h.emu.clearRequests();
+  }
+  afterEach(() => h.close());
+
+  const CASES: Array<{
+    tool: string;
+    args: Record<string, unknown>;
+    question: RegExp;
+    write: string;
+  }> = [
+    {
+      tool: "delete_organization",
+      args: { organization_id: ORG },
+      question:
+        /Delete organization "Acme" \(acme, org_acme000001\) with its 1 member\(s\) and 1 pending invitation\(s\)\?.*cannot be undone/,
+      write: `DELETE /v1/organizations/${ORG}`,
+    },
+    {
+      tool: "delete_organization_membership",
+      args: { organization_id: ORG, user_id: MEMBER },
+      question:
+        /Remove member@acme\.test \(user_member0001, role org:member\) from organization "Acme"/,
+      write: `DELETE /v1/organizations/${ORG}/memberships/${MEMBER}`,
+    },
+    {
+      tool: "update_organization_metadata",
+      args: { organization_id: ORG, public_metadata: { plan: "free", billing: { seats: null } } },
+      question:
+        /metadata of organization "Acme".*overwrites public_metadata\.plan; removes public_metadata\.billing\.seats/,
+      write: `PATCH /v1/organizations/${ORG}/metadata`,
+    },
+  ];
+  const writes = () => h.emu.writes().map((w) => `${w.method} ${w.path}`);
+
+  describe.each(CASES)("$tool", ({ tool, args, question, write }) => {
+    it("accept: asks naming what is affected, then writes", async () => {
+      await start("accept");
+      const result = await h.call(tool, args);
+      expect(asked).toHaveLength(1);
+      expect(asked[0]?.message).toMatch(question);
+      expect(result.isError).toBeFalsy();
+      expect(writes()).toEqual([write]);
+    });
+
+    it("decline: nothing is written", async () => {
+      await start("decline");
+      const result = await h.call(tool, args);
+      expect(asked).toHaveLength(1);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain("declined");
+      expect(writes()).toEqual([]);
+    });
+
+    it("no elicitation capability: not asked, and the write goes through", async () => {
+      await start("none");
+      const result = await h.call(tool, args);
+      expect(result.isError).toBeFalsy();
+      expect(writes()).toEqual([write]);
+      // Without a question there is no lookup either.
+      expect(h.emu.requests.filter((r) => r.method === "GET")).toEqual([]);
+    });
+  });
+
+  it("update_organization_metadata does not ask when the patch only adds keys", async () => {
+    await start("decline");
+    const result = await h.call("update_organization_metadata", {
+      organization_id: ORG,
+      public_metadata: { region: "eu", billing: { currency: "EUR" } },
+      private_metadata: { crm: 1 },
+    });
+    expect(asked).toEqual([]);
+    expect(result.isError).toBeFalsy();
+    expect(writes()).toEqual([`PATCH /v1/organizations/${ORG}/metadata`]);
+  });
+
+  it("a membership the lookup does not find is still asked about, by ID", async () => {
+    await start("decline");
+    await h.call("delete_organization_membership", {
+      organization_id: ORG,
+      user_id: "user_ghost00001",
+    });
+    expect(asked[0]?.message).toMatch(/Remove user_ghost00001 .*no membership found by lookup/);
+    expect(writes()).toEqual([]);
+  });
+});
