@@ -170,6 +170,123 @@ export function rawOf<T>(resource: { raw: T | null }): T {
   return resource.raw;
 }
 
+// ---- users ----
+
+export const UserView = z.object({
+  id: z.string(),
+  email_address: z.string().nullable().describe("Primary"),
+  first_name: z.string().nullable(),
+  last_name: z.string().nullable(),
+  username: z.string().nullable(),
+  banned: z.boolean(),
+  locked: z.boolean().describe("Locked out after failed sign-ins"),
+  last_sign_in_at: Iso.nullable(),
+  last_active_at: Iso.nullable(),
+  created_at: Iso,
+  public_metadata: Metadata.nullable().describe(LIST_METADATA_NOTE),
+});
+export type UserView = z.infer<typeof UserView>;
+
+/** One user in full, for get_user: every email address and all three metadata kinds, whole. */
+export const UserDetailView = UserView.extend({
+  email_addresses: z.array(z.object({ email_address: z.string(), verified: z.boolean() })),
+  updated_at: Iso,
+  public_metadata: Metadata.nullable(),
+  private_metadata: Metadata.nullable(),
+  unsafe_metadata: Metadata.nullable(),
+});
+export type UserDetailView = z.infer<typeof UserDetailView>;
+
+/** A user's three metadata kinds, whole, as update_user_metadata returns them. */
+export const UserMetadataView = z.object({
+  user_id: z.string(),
+  public_metadata: Metadata.nullable(),
+  private_metadata: Metadata.nullable(),
+  unsafe_metadata: Metadata.nullable(),
+});
+export type UserMetadataView = z.infer<typeof UserMetadataView>;
+
+/** The fields of Clerk's `User` JSON that the views read (`/v1/users…`). */
+export interface UserJson {
+  id: string;
+  primary_email_address_id?: string | null;
+  email_addresses?: Array<{
+    id: string;
+    email_address: string;
+    verification?: { status?: string | null } | null;
+  }>;
+  first_name?: string | null;
+  last_name?: string | null;
+  username?: string | null;
+  banned?: boolean;
+  locked?: boolean;
+  public_metadata?: Record<string, unknown> | null;
+  private_metadata?: Record<string, unknown> | null;
+  unsafe_metadata?: Record<string, unknown> | null;
+  last_sign_in_at?: number | null;
+  last_active_at?: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The user's primary email address, or null when Clerk has none (a phone-only user). */
+export function primaryEmail(raw: UserJson): string | null {
+  const emails = raw.email_addresses ?? [];
+  return emails.find((e) => e.id === raw.primary_email_address_id)?.email_address ?? null;
+}
+
+/**
+ * Projects Clerk's `User` JSON (`/v1/users…`) onto `UserView`: the primary email address,
+ * ISO-8601 UTC timestamps, null for missing nullable fields, `public_metadata` whole (the list
+ * tool compacts it); private and unsafe metadata are left out.
+ */
+export function userView(raw: UserJson): UserView {
+  return {
+    id: raw.id,
+    email_address: primaryEmail(raw),
+    first_name: raw.first_name ?? null,
+    last_name: raw.last_name ?? null,
+    username: raw.username ?? null,
+    banned: raw.banned ?? false,
+    locked: raw.locked ?? false,
+    last_sign_in_at: isoTime(raw.last_sign_in_at),
+    last_active_at: isoTime(raw.last_active_at),
+    created_at: isoTime(raw.created_at),
+    public_metadata: raw.public_metadata ?? null,
+  };
+}
+
+/** `userView` plus every email address (primary first), `updated_at` and all metadata. */
+export function userDetailView(raw: UserJson): UserDetailView {
+  const emails = [...(raw.email_addresses ?? [])].sort(
+    (a, b) =>
+      Number(b.id === raw.primary_email_address_id) - Number(a.id === raw.primary_email_address_id),
+  );
+  return {
+    ...userView(raw),
+    email_addresses: emails.map((e) => ({
+      email_address: e.email_address,
+      verified: e.verification?.status === "verified",
+    })),
+    updated_at: isoTime(raw.updated_at),
+    ...userMetadataOf(raw),
+  };
+}
+
+/** The three metadata kinds of Clerk's `User` JSON, null when Clerk sends none. */
+function userMetadataOf(raw: UserJson): Omit<UserMetadataView, "user_id"> {
+  return {
+    public_metadata: raw.public_metadata ?? null,
+    private_metadata: raw.private_metadata ?? null,
+    unsafe_metadata: raw.unsafe_metadata ?? null,
+  };
+}
+
+/** The user's ID and three metadata kinds, whole. */
+export function userMetadataView(raw: UserJson): UserMetadataView {
+  return { user_id: raw.id, ...userMetadataOf(raw) };
+}
+
 // ---- organizations and memberships ----
 
 /** The fields of Clerk's `Organization` JSON that the views read (`/v1/organizations…`). */

@@ -1,4 +1,242 @@
-import type { AnyToolDefinition } from "./types.js";
+import * as z from "zod";
+import { ToolError } from "../clerk/errors.js";
+import { UserId } from "../clerk/ids.js";
+import {
+  describeUser,
+  getUser,
+  listUsers,
+  setBanned,
+  USER_ORDER_BY,
+  type UserMetadataPatch,
+  updateUserMetadata,
+  userNotFound,
+} from "../clerk/users.js";
+import {
+  compactMetadata,
+  UserDetailView,
+  type UserJson,
+  UserMetadataView,
+  UserView,
+  userDetailView,
+  userMetadataView,
+  userView,
+} from "../clerk/views.js";
+import { EmailAddress } from "./invitations.js";
+import { describeLosses, MetadataPatch, metadataChanges } from "./metadata.js";
+import type { AnyToolDefinition, Confirmation } from "./types.js";
+import { defineTool } from "./types.js";
 
 /** Users (`user_…`): find, inspect and moderate the people who sign in. */
-export const userTools: readonly AnyToolDefinition[] = [];
+
+/**
+ * Clerk takes the query in the URL; a longer one matches no address, name or ID. Checked in a
+ * refinement so that the bounds stay out of the tool definition.
+ */
+const Query = z.string().refine((q) => q.length >= 1 && q.length <= 256, {
+  error: "expected 1 to 256 characters",
+});
+
+const READ = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+export const listUsersTool = defineTool({
+  name: "list_users",
+  title: "List users",
+  description:
+    "List users, newest first. query matches part of email, phone, username, name or ID; email_address is exact.",
+  toolset: "users",
+  input: {
+    query: Query.optional(),
+    email_address: EmailAddress.optional(),
+    order_by: z.enum(USER_ORDER_BY).optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    offset: z.number().int().min(0).default(0),
+  },
+  output: {
+    users: z.array(UserView),
+    total_count: z.number().int(),
+    next_offset: z.number().int().nullable().describe("Offset of the next page; null on the last"),
+  },
+  annotations: READ,
+  async handler({ query, email_address, order_by, limit, offset }, { clerk, signal }) {
+    const page = await listUsers(clerk, { query, email_address, order_by, limit, offset }, signal);
+    const users = page.data.map((raw) => {
+      const view = userView(raw);
+      return { ...view, public_metadata: compactMetadata(view.public_metadata) };
+    });
+    const end = offset + users.length;
+    const filter = [query && `query "${query}"`, email_address].filter(Boolean).join(", ");
+    const summary =
+      users.length > 0
+        ? undefined
+        : offset > 0 && page.total_count > 0
+          ? `Offset ${offset} is past the end: ${page.total_count} user${page.total_count > 1 ? "s" : ""} matched. Lower the offset.`
+          : `No users matched${filter ? ` (${filter})` : ""}.`;
+    return {
+      structured: {
+        users,
+        total_count: page.total_count,
+        next_offset: users.length > 0 && end < page.total_count ? end : null,
+      },
+      ...(summary ? { summary } : {}),
+    };
+  },
+});
+
+export const getUserTool = defineTool({
+  name: "get_user",
+  title: "Get user",
+  description: "Get a user in full: all email addresses and metadata.",
+  toolset: "users",
+  input: { user_id: UserId },
+  output: UserDetailView.shape,
+  annotations: READ,
+  async handler({ user_id }, { clerk, signal }) {
+    const user = await getUser(clerk, user_id, signal);
+    if (!user) throw userNotFound(user_id, false);
+    return { structured: userDetailView(user) };
+  },
+});
+
+const METADATA_KINDS = ["public_metadata", "private_metadata", "unsafe_metadata"] as const;
+
+/** The kinds the patch gives with at least one key; an empty object would change nothing. */
+function givenKinds(patch: UserMetadataPatch): Array<(typeof METADATA_KINDS)[number]> {
+  return METADATA_KINDS.filter((kind) => Object.keys(patch[kind] ?? {}).length > 0);
+}
+
+export const updateUserMetadataTool = defineTool({
+  name: "update_user_metadata",
+  title: "Update user metadata",
+  description:
+    "Deep-merge into a user's metadata: objects merge, null removes a key, other values replace.",
+  toolset: "users",
+  input: {
+    user_id: UserId,
+    public_metadata: MetadataPatch.optional(),
+    private_metadata: MetadataPatch.optional(),
+    unsafe_metadata: MetadataPatch.optional(),
+  },
+  output: UserMetadataView.shape,
+  annotations: {
+    readOnlyHint: false,
+    // Merging can overwrite or remove what is there.
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  async confirm(args, { clerk, signal }): Promise<Confirmation | undefined> {
+    const kinds = givenKinds(args);
+    // The handler refuses an empty patch before any request.
+    if (kinds.length === 0) return undefined;
+    const user = await getUser(clerk, args.user_id, signal);
+    if (!user) {
+      return {
+        message: `Change the metadata of ${args.user_id} (not found by lookup)? If the user exists, the patch may overwrite or remove keys of ${kinds.join(", ")}.`,
+      };
+    }
+    const losses = describeLosses(
+      kinds.flatMap((kind) => metadataChanges(user[kind], args[kind] ?? {}, kind)),
+    );
+    if (losses === undefined) return undefined;
+    return { message: `Change the metadata of ${describeUser(user)}? This ${losses}.` };
+  },
+  async handler(args, { clerk, signal }) {
+    const kinds = givenKinds(args);
+    if (kinds.length === 0) {
+      throw new ToolError(
+        "update_user_metadata needs at least one of public_metadata, private_metadata or unsafe_metadata, with at least one key to set (null removes a key). Nothing was sent to Clerk; nothing changed.",
+      );
+    }
+    const patch = Object.fromEntries(kinds.map((kind) => [kind, args[kind]]));
+    const user = await updateUserMetadata(clerk, args.user_id, patch, signal);
+    return {
+      structured: userMetadataView(user),
+      summary: `Merged ${kinds.join(" and ")} into the metadata of ${describeUser(user)}.`,
+    };
+  },
+});
+
+/**
+ * ban_user's question, naming the user, or by ID when the lookup did not find them; none for a
+ * user already banned, since the call then changes nothing.
+ */
+function banQuestion(user: UserJson | undefined, user_id: string): Confirmation | undefined {
+  if (user?.banned) return undefined;
+  const who = user ? describeUser(user) : `${user_id} (not found by lookup)`;
+  return {
+    message: `Ban ${who}? Clerk ends all of their sessions and blocks sign-in until unban_user.`,
+  };
+}
+
+export const banUserTool = defineTool({
+  name: "ban_user",
+  title: "Ban user",
+  description:
+    "Ban a user: ends their sessions and blocks sign-in. An already banned user is returned unchanged.",
+  toolset: "users",
+  input: { user_id: UserId },
+  output: UserView.shape,
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: true,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  async confirm({ user_id }, { clerk, signal }) {
+    return banQuestion(await getUser(clerk, user_id, signal), user_id);
+  },
+  async handler({ user_id }, { clerk, signal }) {
+    const result = await setBanned(clerk, user_id, true, signal);
+    const who = describeUser(result.user);
+    return {
+      structured: userView(result.user),
+      summary:
+        result.outcome === "changed"
+          ? `Banned ${who}: their sessions are ended and they cannot sign in.`
+          : `${who} was already banned; nothing changed.`,
+    };
+  },
+});
+
+export const unbanUserTool = defineTool({
+  name: "unban_user",
+  title: "Unban user",
+  description: "Lift a user's ban. A user not banned is returned unchanged.",
+  toolset: "users",
+  input: { user_id: UserId },
+  output: UserView.shape,
+  annotations: {
+    readOnlyHint: false,
+    destructiveHint: false,
+    idempotentHint: true,
+    openWorldHint: false,
+  },
+  async handler({ user_id }, { clerk, signal }) {
+    const result = await setBanned(clerk, user_id, false, signal);
+    const who = describeUser(result.user);
+    // A lockout after failed sign-ins is separate from a ban, and unbanning leaves it.
+    const locked = result.user.locked
+      ? " They are still locked out after failed sign-in attempts (locked) until the lockout expires."
+      : "";
+    return {
+      structured: userView(result.user),
+      summary:
+        result.outcome === "changed"
+          ? `Unbanned ${who}: they can sign in again.${locked}`
+          : `${who} was not banned; nothing changed.${locked}`,
+    };
+  },
+});
+
+export const userTools: readonly AnyToolDefinition[] = [
+  listUsersTool,
+  getUserTool,
+  updateUserMetadataTool,
+  banUserTool,
+  unbanUserTool,
+];

@@ -19,6 +19,12 @@ describe("the secret key never reaches a result", () => {
       h.emu.inject({ method: "POST", status, headers, body, times: 1 });
     }
     h.emu.inject({
+      method: "PATCH",
+      status: 400,
+      body: { errors: [{ code: "x", message: echo, long_message: echo }] },
+      times: Number.POSITIVE_INFINITY,
+    });
+    h.emu.inject({
       method: "GET",
       status: 502,
       headers: { "Content-Type": "text/html" },
@@ -35,6 +41,11 @@ describe("the secret key never reaches a result", () => {
     ["create_invitations", () => ({ email_addresses: ["n1@example.com", "n2@example.com"] })],
     ["create_invitation", () => ({ email_address: "n3@example.com" })],
     ["list_invitations", () => ({})],
+    ["list_users", () => ({})],
+    ["get_user", () => ({ user_id: "user_k0000000001" })],
+    ["update_user_metadata", () => ({ user_id: "user_k0000000001", public_metadata: { a: 1 } })],
+    ["ban_user", () => ({ user_id: "user_k0000000001" })],
+    ["unban_user", () => ({ user_id: "user_k0000000001" })],
   ])("%s", async (tool, args) => {
     const result = await h.call(tool, args());
     const everything = JSON.stringify(result);

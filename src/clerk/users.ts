@@ -1,0 +1,173 @@
+import type { ClerkGateway } from "./client.js";
+import { ClerkFailure, describeFailure, ToolError } from "./errors.js";
+import { primaryEmail, rawOf, type UserJson } from "./views.js";
+
+/**
+ * Users (`user_…`): the Backend API operations behind the users toolset. Every write here
+ * sets state rather than adding to it (a flag, a merge), so repeating one changes nothing
+ * more: they are retried like reads (`idempotent: true`).
+ */
+
+/** The `order_by` values list_users offers: a subset of Clerk's, each with its direction. */
+export const USER_ORDER_BY = [
+  "-created_at",
+  "created_at",
+  "-last_active_at",
+  "-last_sign_in_at",
+] as const;
+export type UserOrderBy = (typeof USER_ORDER_BY)[number];
+
+export interface UserPage {
+  data: UserJson[];
+  total_count: number;
+}
+
+/**
+ * One page of users, newest first unless `order_by` says otherwise. `@clerk/backend` sends the
+ * list and the count as two requests at once; the count takes the same filters.
+ * Source: `GET /v1/users?query&email_address&order_by&limit&offset` and
+ * `GET /v1/users/count?query&email_address`.
+ * @throws ClerkFailure when either request fails.
+ */
+export async function listUsers(
+  clerk: ClerkGateway,
+  params: {
+    query?: string | undefined;
+    email_address?: string | undefined;
+    order_by?: UserOrderBy | undefined;
+    limit: number;
+    offset: number;
+  },
+  signal?: AbortSignal,
+): Promise<UserPage> {
+  const { query, email_address, order_by, limit, offset } = params;
+  const page = await clerk.call(
+    (c) =>
+      c.users.getUserList({
+        limit,
+        offset,
+        ...(query ? { query } : {}),
+        ...(email_address ? { emailAddress: [email_address] } : {}),
+        ...(order_by ? { orderBy: order_by } : {}),
+      }),
+    { idempotent: true, signal },
+  );
+  return { data: page.data.map((u) => rawOf(u) as UserJson), total_count: page.totalCount };
+}
+
+/**
+ * One user, or undefined when Clerk has no user with that ID.
+ * Source: `GET /v1/users/{user_id}`.
+ * @throws ClerkFailure for other failures.
+ */
+export async function getUser(
+  clerk: ClerkGateway,
+  user_id: string,
+  signal?: AbortSignal,
+): Promise<UserJson | undefined> {
+  try {
+    const user = await clerk.call((c) => c.users.getUser(user_id), { idempotent: true, signal });
+    return rawOf(user) as UserJson;
+  } catch (err) {
+    if (err instanceof ClerkFailure && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+/** The three metadata kinds a patch may carry, as Clerk's wire names them. */
+export interface UserMetadataPatch {
+  public_metadata?: Record<string, unknown> | undefined;
+  private_metadata?: Record<string, unknown> | undefined;
+  unsafe_metadata?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Deep-merges `patch` into the user's metadata: objects merge key by key at any depth, null
+ * removes a key, anything else replaces. Retried like a read: merging the same patch again
+ * gives the same metadata.
+ * Source: `PATCH /v1/users/{user_id}/metadata` with `{ public_metadata, private_metadata,
+ * unsafe_metadata }` (only the kinds given).
+ * @returns the user after the merge.
+ * @throws ToolError when the user does not exist (404); ClerkFailure otherwise.
+ */
+export async function updateUserMetadata(
+  clerk: ClerkGateway,
+  user_id: string,
+  patch: UserMetadataPatch,
+  signal?: AbortSignal,
+): Promise<UserJson> {
+  try {
+    const user = await clerk.call(
+      (c) =>
+        c.users.updateUserMetadata(user_id, {
+          ...(patch.public_metadata !== undefined ? { publicMetadata: patch.public_metadata } : {}),
+          ...(patch.private_metadata !== undefined
+            ? { privateMetadata: patch.private_metadata }
+            : {}),
+          ...(patch.unsafe_metadata !== undefined ? { unsafeMetadata: patch.unsafe_metadata } : {}),
+        }),
+      { idempotent: true, signal },
+    );
+    return rawOf(user) as UserJson;
+  } catch (err) {
+    throw notFoundAsToolError(err, user_id);
+  }
+}
+
+/** What a ban or unban did. */
+export type BanResult =
+  | { outcome: "changed"; user: UserJson }
+  | { outcome: "unchanged"; user: UserJson };
+
+/**
+ * Bans (`banned: true`) or unbans a user. Looks the user up first, so that a user already in
+ * that state is reported as unchanged and no write is sent: Clerk answers a repeated ban with
+ * the user as it is, which cannot tell the two cases apart.
+ * Source: `GET /v1/users/{user_id}`, then `POST /v1/users/{user_id}/ban` (Clerk also ends every
+ * session of the user) or `POST /v1/users/{user_id}/unban`.
+ * @throws ToolError when the user does not exist (404); ClerkFailure otherwise.
+ */
+export async function setBanned(
+  clerk: ClerkGateway,
+  user_id: string,
+  banned: boolean,
+  signal?: AbortSignal,
+): Promise<BanResult> {
+  const current = await getUser(clerk, user_id, signal);
+  if (!current) throw userNotFound(user_id, true);
+  if ((current.banned ?? false) === banned) return { outcome: "unchanged", user: current };
+  try {
+    const user = await clerk.call(
+      (c) => (banned ? c.users.banUser(user_id) : c.users.unbanUser(user_id)),
+      // Setting a flag: a retry after a lost answer finds it set and changes nothing more.
+      { idempotent: true, signal },
+    );
+    return { outcome: "changed", user: rawOf(user) as UserJson };
+  } catch (err) {
+    throw notFoundAsToolError(err, user_id);
+  }
+}
+
+/** The user named for a human: `email (First Last, user_…)`, leaving out what Clerk lacks. */
+export function describeUser(user: UserJson): string {
+  const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
+  const who = primaryEmail(user) ?? user.username ?? undefined;
+  const detail = [name, user.id].filter(Boolean).join(", ");
+  return who ? `${who} (${detail})` : detail;
+}
+
+/**
+ * The error for a user ID Clerk does not know.
+ * @param write true for write tools: the message then says that nothing changed.
+ * @param cause Clerk's 404, whose codes and trace ID the message then ends with.
+ */
+export function userNotFound(user_id: string, write: boolean, cause?: ClerkFailure): ToolError {
+  const text = `Clerk has no user ${user_id}. list_users finds IDs by email address, name or username.${write ? " Nothing changed." : ""}`;
+  return new ToolError(cause ? `${text} ${describeFailure(cause)}` : text, cause);
+}
+
+/** A write's 404 as `userNotFound`; anything else is returned to be rethrown as it is. */
+function notFoundAsToolError(err: unknown, user_id: string): unknown {
+  if (err instanceof ClerkFailure && err.status === 404) return userNotFound(user_id, true, err);
+  return err;
+}
