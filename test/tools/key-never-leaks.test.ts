@@ -24,6 +24,15 @@ describe("the secret key never reaches a result", () => {
       body: { errors: [{ code: "x", message: echo, long_message: echo }] },
       times: Number.POSITIVE_INFINITY,
     });
+    for (const method of ["PATCH", "DELETE"]) {
+      h.emu.inject({
+        method,
+        status: 502,
+        headers: { "Content-Type": "text/html" },
+        body: echo,
+        times: Number.POSITIVE_INFINITY,
+      });
+    }
     h.emu.inject({
       method: "GET",
       status: 502,
@@ -41,6 +50,16 @@ describe("the secret key never reaches a result", () => {
     ["create_invitations", () => ({ email_addresses: ["n1@example.com", "n2@example.com"] })],
     ["create_invitation", () => ({ email_address: "n3@example.com" })],
     ["list_invitations", () => ({})],
+    ["list_organizations", () => ({})],
+    ["create_organization", () => ({ name: "Globex" })],
+    ["update_organization", () => ({ organization_id: "org_x", name: "Y" })],
+    ["update_organization_metadata", () => ({ organization_id: "org_x", public_metadata: {} })],
+    ["delete_organization", () => ({ organization_id: "org_x" })],
+    [
+      "update_organization_membership",
+      () => ({ organization_id: "org_x", user_id: "user_x", role: "org:admin" }),
+    ],
+    ["delete_organization_membership", () => ({ organization_id: "org_x", user_id: "user_x" })],
     ["list_users", () => ({})],
     ["get_user", () => ({ user_id: "user_k0000000001" })],
     ["update_user_metadata", () => ({ user_id: "user_k0000000001", public_metadata: { a: 1 } })],
