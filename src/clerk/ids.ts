@@ -62,8 +62,8 @@ export const OrganizationInvitationId = idSchema(
 );
 /** Organization ID, `org_…`. */
 export const OrganizationId = idSchema("org_", "an organization", "The Clerk Dashboard shows it.");
-/** User ID, `user_…`. */
-export const UserId = idSchema("user_", "a user", "The Clerk Dashboard shows it.");
+/** User ID, `user_…`. Find IDs with `list_users`. */
+export const UserId = idSchema("user_", "a user", "list_users finds IDs.");
 
 /** The prefix every ID schema enforces, for invariant tests. */
 export const ID_PREFIXES = ["inv_", "orginv_", "org_", "user_"] as const;
