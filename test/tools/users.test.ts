@@ -247,6 +247,19 @@ describe("users tools", () => {
       expect(twice.structuredContent).toEqual(once.structuredContent);
     });
 
+    it("a merge whose answer is lost is retried, and the metadata is as after one merge", async () => {
+      h.emu.inject({ method: "PATCH", path: `/v1/users/${ADA}/metadata`, applyThenFail: 503 });
+      const result = await h.call("update_user_metadata", {
+        user_id: ADA,
+        public_metadata: { plan: null, tags: ["a"] },
+      });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({
+        public_metadata: { billing: { seats: 3 }, tags: ["a"] },
+      });
+      expect(h.emu.writes().map((w) => w.status)).toEqual([503, 200]);
+    });
+
     it.each([
       ["no kind at all", {}],
       ["only empty objects", { public_metadata: {}, private_metadata: {} }],
