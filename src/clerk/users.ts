@@ -121,8 +121,8 @@ export type BanResult =
 
 /**
  * Bans (`banned: true`) or unbans a user. Looks the user up first, so that a user already in
- * that state is reported as unchanged and no write is sent: Clerk answers a repeated ban with
- * the user as it is, which cannot tell the two cases apart.
+ * that state is reported as unchanged and no write is sent: the answer to a ban shows the user
+ * banned whether or not they were before, so only the lookup can tell.
  * Source: `GET /v1/users/{user_id}`, then `POST /v1/users/{user_id}/ban` (Clerk also ends every
  * session of the user) or `POST /v1/users/{user_id}/unban`.
  * @throws ToolError when the user does not exist (404); ClerkFailure otherwise.
