@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+import { type BadInputCase as Case, describeBadInput } from "../helpers/bad-input.js";
 
 /**
  * Bad input to the application invitation tools gets a clear error and reaches no endpoint:
@@ -20,9 +19,6 @@ const CRAFTED_IDS: unknown[] = [
 ];
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `inv_${i}`);
 const addresses = (n: number) => Array.from({ length: n }, (_, i) => `p${i}@example.com`);
-
-/** Every case names the message that proves the error is clear: the field and what it expects. */
-type Case = [label: string, tool: string, args: Record<string, unknown>, message: RegExp];
 
 const CASES: Case[] = [
   // create_invitation
@@ -197,25 +193,7 @@ const CASES: Case[] = [
   ],
 ];
 
-describe("application invitation tools refuse bad input before any request", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.emu.clearRequests());
-
-  it.each(CASES)("%s (%s)", async (_label, tool, args, message) => {
-    const result = await h.call(tool, args);
-    expect(result.isError).toBe(true);
-    expect(result.structuredContent).toBeUndefined();
-    expect(textOf(result)).toMatch(message);
-    expect(h.emu.requests).toEqual([]);
-  });
-
-  it("the cases above would reach the emulator if valid (control)", async () => {
-    const result = await h.call("revoke_invitations", { invitation_ids: ["inv_1"], dry_run: true });
-    expect(result.isError).toBeFalsy();
-    expect(h.emu.requests.length).toBeGreaterThan(0);
-  });
+describeBadInput("application invitation tools refuse bad input before any request", {
+  cases: CASES,
+  controls: [["revoke_invitations", { invitation_ids: ["inv_1"], dry_run: true }]],
 });

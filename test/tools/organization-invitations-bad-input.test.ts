@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+import {
+  type BadInputCase as Case,
+  describeBadInput,
+  craftedIdCases as idCases,
+} from "../helpers/bad-input.js";
 
 /**
  * Bad input to the organization invitation tools gets a clear error and reaches no endpoint.
@@ -9,41 +12,8 @@ import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 const ORG = "org_acme000001";
 const INV = "orginv_abc000001";
-const crafted = (prefix: string): unknown[] => [
-  `${prefix}1/../../users/user_1/ban`,
-  `${prefix}1#`,
-  `${prefix}1?x=1`,
-  `${prefix}1%2F..`,
-  "",
-  7,
-  { id: `${prefix}1` },
-];
-
-/** Every case names the message that proves the error is clear: the field and what it expects. */
-type Case = [label: string, tool: string, args: Record<string, unknown>, message: RegExp];
-
 const create = { organization_id: ORG, email_address: "a@example.com", role: "org:member" };
 const revoke = { organization_id: ORG, invitation_id: INV };
-
-const idCases = (
-  tool: string,
-  base: Record<string, unknown>,
-  field: string,
-  prefix: string,
-): Case[] =>
-  crafted(prefix).map(
-    (v): Case => [
-      `${field} ${JSON.stringify(v)}`,
-      tool,
-      { ...base, [field]: v },
-      // A string is checked against the prefix pattern; anything else is refused by type.
-      new RegExp(
-        typeof v === "string"
-          ? `expected ${prefix} followed by letters and digits only.* at ${field}$`
-          : `ID string \\(${prefix}…\\) at ${field}$`,
-      ),
-    ],
-  );
 
 const CASES: Case[] = [
   ...idCases("list_organization_invitations", {}, "organization_id", "org_"),
@@ -154,25 +124,8 @@ const CASES: Case[] = [
   ),
 ];
 
-describe("organization invitation tools refuse bad input before any request", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ seed: { organizations: [{ id: ORG, name: "Acme" }] } });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.emu.clearRequests());
-
-  it.each(CASES)("%s (%s)", async (_label, tool, args, message) => {
-    const result = await h.call(tool, args);
-    expect(result.isError).toBe(true);
-    expect(result.structuredContent).toBeUndefined();
-    expect(textOf(result)).toMatch(message);
-    expect(h.emu.requests).toEqual([]);
-  });
-
-  it("a valid call does reach the emulator (control)", async () => {
-    const result = await h.call("list_organization_invitations", { organization_id: ORG });
-    expect(result.isError).toBeFalsy();
-    expect(h.emu.requests).toHaveLength(1);
-  });
+describeBadInput("organization invitation tools refuse bad input before any request", {
+  harness: { seed: { organizations: [{ id: ORG, name: "Acme" }] } },
+  cases: CASES,
+  controls: [["list_organization_invitations", { organization_id: ORG }, 1]],
 });

@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+import {
+  type BadInputCase as Case,
+  describeBadInput,
+  craftedIdCases as idCases,
+} from "../helpers/bad-input.js";
 
 /**
  * Bad input to the organization tools gets a clear error and reaches no endpoint: every
@@ -8,31 +11,7 @@ import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 const ORG = "org_acme000001";
 const USER = "user_member0001";
-const crafted = (prefix: string): unknown[] => [
-  `${prefix}1/../../users/user_1/ban`,
-  `${prefix}1#`,
-  `${prefix}1?x=1`,
-  `${prefix}1%2F..`,
-  "",
-  7,
-];
-
-type Case = [label: string, tool: string, args: Record<string, unknown>, message: RegExp];
-
 const member = { organization_id: ORG, user_id: USER, role: "org:member" };
-const idCases = (tool: string, base: Record<string, unknown>, field: string, prefix: string) =>
-  crafted(prefix).map(
-    (v): Case => [
-      `${field} ${JSON.stringify(v)}`,
-      tool,
-      { ...base, [field]: v },
-      new RegExp(
-        typeof v === "string"
-          ? `expected ${prefix} followed by letters and digits only.* at ${field}$`
-          : `ID string \\(${prefix}…\\) at ${field}$`,
-      ),
-    ],
-  );
 
 const CASES: Case[] = [
   ...[
@@ -134,25 +113,8 @@ const CASES: Case[] = [
   ],
 ];
 
-describe("organization tools refuse bad input before any request", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ seed: { organizations: [{ id: ORG, name: "Acme" }] } });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.emu.clearRequests());
-
-  it.each(CASES)("%s (%s)", async (_label, tool, args, message) => {
-    const result = await h.call(tool, args);
-    expect(result.isError).toBe(true);
-    expect(result.structuredContent).toBeUndefined();
-    expect(textOf(result)).toMatch(message);
-    expect(h.emu.requests).toEqual([]);
-  });
-
-  it("a valid call does reach the emulator (control)", async () => {
-    const result = await h.call("get_organization", { organization_id: ORG });
-    expect(result.isError).toBeFalsy();
-    expect(h.emu.requests).toHaveLength(1);
-  });
+describeBadInput("organization tools refuse bad input before any request", {
+  harness: { seed: { organizations: [{ id: ORG, name: "Acme" }] } },
+  cases: CASES,
+  controls: [["get_organization", { organization_id: ORG }, 1]],
 });

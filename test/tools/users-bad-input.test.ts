@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+import { type BadInputCase as Case, describeBadInput } from "../helpers/bad-input.js";
 
 /**
  * Bad input to the users tools gets a clear error and reaches no endpoint. `user_id` goes
@@ -19,9 +18,6 @@ const crafted: unknown[] = [
   null,
   { id: "user_1" },
 ];
-
-/** Every case names the message that proves the error is clear: the field and what it expects. */
-type Case = [label: string, tool: string, args: Record<string, unknown>, message: RegExp];
 
 const USER_TOOLS = ["get_user", "update_user_metadata", "ban_user", "unban_user"];
 const patch = { public_metadata: { a: 1 } };
@@ -130,29 +126,12 @@ const CASES: Case[] = [
   ["an unknown key", "list_users", { banned: true }, /Unrecognized key: "banned"/],
 ];
 
-describe("users tools refuse bad input before any request", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ seed: { users: [{ id: USER, email_address: "ada@example.com" }] } });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.emu.clearRequests());
-
-  it.each(CASES)("%s (%s)", async (_label, tool, args, message) => {
-    const result = await h.call(tool, args);
-    expect(result.isError).toBe(true);
-    expect(result.structuredContent).toBeUndefined();
-    expect(textOf(result)).toMatch(message);
-    expect(h.emu.requests).toEqual([]);
-  });
-
-  it.each([
+describeBadInput("users tools refuse bad input before any request", {
+  harness: { seed: { users: [{ id: USER, email_address: "ada@example.com" }] } },
+  cases: CASES,
+  controls: [
     ["get_user", { user_id: USER }],
     ["list_users", { query: "q".repeat(256) }],
     ["update_user_metadata", { user_id: USER, ...patch }],
-  ])("a valid call does reach the emulator (control: %s)", async (tool, args) => {
-    const result = await h.call(tool, args);
-    expect(result.isError).toBeFalsy();
-    expect(h.emu.requests.length).toBeGreaterThan(0);
-  });
+  ],
 });
