@@ -24,6 +24,7 @@ import {
   isoTime,
   rawOf,
 } from "../clerk/views.js";
+import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import { defineTool, type ToolContext } from "./types.js";
 
 /** Application invitations (`inv_…`). Organization invitations live in organization_invitations.ts. */
@@ -48,25 +49,17 @@ export function notRevocableReason(
 /** Statuses from which a revoke changes nothing, so there is nothing for the human to confirm. */
 export const SETTLED_STATUSES: ReadonlySet<string> = new Set(["revoked", "accepted", "expired"]);
 
-/**
- * A page as the list tools return it: each view with its metadata compacted
- * (`compactMetadata`), and `next_offset`, the offset of the next page (null on the last).
- */
+/** A page of invitations, each with its metadata compacted (`compactMetadata`). */
 export function listPage<V extends { public_metadata: Record<string, unknown> | null }>(
   views: V[],
   total_count: number,
   offset: number,
-): { invitations: V[]; total_count: number; next_offset: number | null } {
+) {
   const invitations = views.map((v) => ({
     ...v,
     public_metadata: compactMetadata(v.public_metadata),
   }));
-  const end = offset + invitations.length;
-  return {
-    invitations,
-    total_count,
-    next_offset: invitations.length > 0 && end < total_count ? end : null,
-  };
+  return page("invitations", invitations, total_count, offset);
 }
 
 /**
@@ -180,17 +173,12 @@ export const listInvitationsTool = defineTool({
   toolset: "invitations",
   input: {
     status: z.enum(INVITATION_STATUSES).optional(),
-    // Clerk takes the query in the URL; a longer one is no email address or ID.
-    query: z.string().min(1).max(256).optional().describe("Email address or ID"),
+    query: Query.optional().describe("Email address or ID"),
     order_by: z.enum(ORDER_BY).optional(),
-    limit: z.number().int().min(1).max(100).default(20),
-    offset: z.number().int().min(0).default(0),
+    limit: Limit,
+    offset: Offset,
   },
-  output: {
-    invitations: z.array(InvitationView),
-    total_count: z.number().int(),
-    next_offset: z.number().int().nullable().describe("Offset of the next page; null on the last"),
-  },
+  output: pageOutput("invitations", InvitationView),
   annotations: {
     readOnlyHint: true,
     destructiveHint: false,
@@ -213,9 +201,12 @@ export const listInvitationsTool = defineTool({
     const summary =
       views.length > 0
         ? undefined
-        : offset > 0 && page.totalCount > 0
-          ? `Offset ${offset} is past the end: ${page.totalCount} application invitation${page.totalCount > 1 ? "s" : ""} matched${status ? ` (status ${status})` : ""}. Lower the offset.`
-          : `No application invitations matched${status ? ` (status ${status})` : ""}. Invitations sent from an organization are organization invitations: list them with list_organization_invitations.`;
+        : emptyPageSummary(
+            offset,
+            page.totalCount,
+            `application invitations${status ? ` (status ${status})` : ""}`,
+            `No application invitations matched${status ? ` (status ${status})` : ""}. Invitations sent from an organization are organization invitations: list them with list_organization_invitations.`,
+          );
     return {
       structured: listPage(views, page.totalCount, offset),
       ...(summary ? { summary } : {}),
@@ -237,11 +228,11 @@ export const EmailAddress = z
 export const Metadata = z.looseObject({}, { error: "expected a JSON object" });
 export const RedirectUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 const DAYS = "expected a whole number of days from 1 to 365";
+// The bounds are checked in a refinement, out of the tool definition; the error says them.
 export const ExpiresInDays = z
   .number({ error: DAYS })
   .int({ error: DAYS })
-  .min(1, { error: DAYS })
-  .max(365, { error: DAYS });
+  .refine((n) => n >= 1 && n <= 365, { error: DAYS });
 
 const CREATE_OPTIONS = {
   public_metadata: Metadata.optional(),

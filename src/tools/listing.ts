@@ -9,6 +9,10 @@ import type { AnyToolDefinition } from "./types.js";
  * JSON Schema that says nothing (`$schema`, `maximum: 9007199254740991`, empty `properties`).
  * This listing sends the same schemas with only that noise removed; the SDK still validates
  * every call against the zod schemas, so what is enforced does not change.
+ *
+ * It also leaves out the input schemas' `additionalProperties: false` (5 tokens a tool, 120 for
+ * the whole list): models send the properties they are shown, and an unknown key is still
+ * refused, with an error naming it, before any request (test/tools/invariants.test.ts).
  */
 export function serveToolList(server: McpServer, tools: readonly AnyToolDefinition[]): void {
   // Built once: the list cannot change while the server runs.
@@ -19,15 +23,16 @@ export function serveToolList(server: McpServer, tools: readonly AnyToolDefiniti
 /**
  * One tool's `tools/list` entry: name, title, description, annotations (with the title, as
  * the SDK sends it), and input and output JSON Schemas (draft 2020-12, no `$schema`, noise
- * removed by `compactSchema`). The input schema is strict (`additionalProperties: false`),
- * as the registry validates it; the output schema describes `structuredContent`.
+ * removed by `compactSchema`). The registry validates input strictly; the listed input schema
+ * leaves `additionalProperties: false` out (see above). The output schema describes
+ * `structuredContent`.
  */
 export function toolListing(tool: AnyToolDefinition): Tool {
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: objectSchema(z.strictObject(tool.input), "input"),
+    inputSchema: objectSchema(z.object(tool.input), "input"),
     outputSchema: objectSchema(z.object(tool.output), "output"),
     annotations: { title: tool.title, ...tool.annotations },
   };

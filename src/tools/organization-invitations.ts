@@ -25,6 +25,7 @@ import {
   RedirectUrl,
   SETTLED_STATUSES,
 } from "./invitations.js";
+import { Limit, Offset, pageOutput } from "./paging.js";
 import { defineTool } from "./types.js";
 
 /**
@@ -65,14 +66,10 @@ export const listOrganizationInvitationsTool = defineTool({
   input: {
     organization_id: OrganizationId,
     status: z.array(z.enum(INVITATION_STATUSES)).optional(),
-    limit: z.number().int().min(1).max(100).default(20),
-    offset: z.number().int().min(0).max(1_000_000).default(0),
+    limit: Limit,
+    offset: Offset,
   },
-  output: {
-    invitations: z.array(OrganizationInvitationView),
-    total_count: z.number().int(),
-    next_offset: z.number().int().nullable(),
-  },
+  output: pageOutput("invitations", OrganizationInvitationView),
   annotations: READ,
   async handler({ organization_id, status, limit, offset }, { clerk, signal }) {
     const page = await listOrganizationInvitations(

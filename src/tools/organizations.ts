@@ -29,6 +29,7 @@ import {
 } from "../clerk/views.js";
 import { describeLosses, MetadataPatch, metadataChanges } from "./metadata.js";
 import { Role } from "./organization-invitations.js";
+import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import { defineTool } from "./types.js";
 
 /**
@@ -62,14 +63,6 @@ const CREATE = {
   openWorldHint: false,
 };
 
-const Limit = z.number().int().min(1).max(100).default(20);
-// Bounds that any sane call meets are checked in refinements: they cost tokens in every
-// conversation when advertised, and the error message says what is expected anyway.
-const Offset = z
-  .number()
-  .int()
-  .default(0)
-  .refine((n) => n >= 0 && n <= 1_000_000, { error: "expected 0 to 1000000" });
 const Name = z
   .string()
   .refine((s) => s.trim().length > 0 && s.length <= 256, { error: "expected 1 to 256 characters" });
@@ -83,16 +76,6 @@ const MaxMembers = z
   .refine((n) => n >= 0 && n <= 1_000_000, { error: "expected 0 (unlimited) or more" })
   .describe("0 = unlimited");
 
-/** A page as the list tools return it: items under `key`, the total, and the next offset. */
-function page<K extends string, V>(key: K, items: V[], total_count: number, offset: number) {
-  const end = offset + items.length;
-  return {
-    [key]: items,
-    total_count,
-    next_offset: items.length > 0 && end < total_count ? end : null,
-  } as { [P in K]: V[] } & { total_count: number; next_offset: number | null };
-}
-
 /** `"Acme" (acme, org_…)` for confirmations and summaries. */
 function named(org: OrganizationJson): string {
   return `"${org.name}" (${org.slug ? `${org.slug}, ` : ""}${org.id})`;
@@ -104,20 +87,12 @@ export const listOrganizationsTool = defineTool({
   description: "List organizations with members counts.",
   toolset: "organizations",
   input: {
-    query: z
-      .string()
-      .refine((q) => q.length <= 256, { error: "expected at most 256 characters" })
-      .optional()
-      .describe("ID, name or slug"),
+    query: Query.optional().describe("ID, name or slug"),
     order_by: z.enum(ORGANIZATION_ORDER).default("-created_at"),
     limit: Limit,
     offset: Offset,
   },
-  output: {
-    organizations: z.array(OrganizationListItemView),
-    total_count: z.number().int(),
-    next_offset: z.number().int().nullable(),
-  },
+  output: pageOutput("organizations", OrganizationListItemView),
   annotations: READ,
   async handler({ query, order_by, limit, offset }, { clerk, signal }) {
     const result = await listOrganizations(clerk, { query, order_by, limit, offset }, signal);
@@ -126,10 +101,12 @@ export const listOrganizationsTool = defineTool({
       structured: page("organizations", items, result.total_count, offset),
       ...(items.length === 0
         ? {
-            summary:
-              offset > 0 && result.total_count > 0
-                ? `offset ${offset} is past the end: there are ${result.total_count} organizations.`
-                : `No organization${query ? ` matches "${query}"` : " exists on this instance"}.`,
+            summary: emptyPageSummary(
+              offset,
+              result.total_count,
+              "organizations",
+              `No organization${query ? ` matches "${query}"` : " exists on this instance"}.`,
+            ),
           }
         : {}),
     };
@@ -286,11 +263,7 @@ export const listOrganizationMembershipsTool = defineTool({
     limit: Limit,
     offset: Offset,
   },
-  output: {
-    memberships: z.array(MembershipView),
-    total_count: z.number().int(),
-    next_offset: z.number().int().nullable(),
-  },
+  output: pageOutput("memberships", MembershipView),
   annotations: READ,
   async handler({ organization_id, role, limit, offset }, { clerk, signal }) {
     const result = await listOrganizationMemberships(
@@ -303,10 +276,12 @@ export const listOrganizationMembershipsTool = defineTool({
       structured: page("memberships", items, result.total_count, offset),
       ...(items.length === 0
         ? {
-            summary:
-              offset > 0 && result.total_count > 0
-                ? `offset ${offset} is past the end: ${organization_id} has ${result.total_count} members${role ? ` with role ${role}` : ""}.`
-                : `${organization_id} has no members${role ? ` with role ${role}` : ""}.`,
+            summary: emptyPageSummary(
+              offset,
+              result.total_count,
+              `members${role ? ` with role ${role}` : ""}`,
+              `${organization_id} has no members${role ? ` with role ${role}` : ""}.`,
+            ),
           }
         : {}),
     };

@@ -23,18 +23,11 @@ import {
 } from "../clerk/views.js";
 import { EmailAddress } from "./invitations.js";
 import { describeLosses, MetadataPatch, metadataChanges } from "./metadata.js";
+import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import type { AnyToolDefinition, Confirmation } from "./types.js";
 import { defineTool } from "./types.js";
 
 /** Users (`user_…`): find, inspect and moderate the people who sign in. */
-
-/**
- * Clerk takes the query in the URL; a longer one matches no address, name or ID. Checked in a
- * refinement so that the bounds stay out of the tool definition.
- */
-const Query = z.string().refine((q) => q.length >= 1 && q.length <= 256, {
-  error: "expected 1 to 256 characters",
-});
 
 const READ = {
   readOnlyHint: true,
@@ -53,35 +46,33 @@ export const listUsersTool = defineTool({
     query: Query.optional(),
     email_address: EmailAddress.optional(),
     order_by: z.enum(USER_ORDER_BY).optional(),
-    limit: z.number().int().min(1).max(100).default(20),
-    offset: z.number().int().min(0).default(0),
+    limit: Limit,
+    offset: Offset,
   },
-  output: {
-    users: z.array(UserView),
-    total_count: z.number().int(),
-    next_offset: z.number().int().nullable().describe("Offset of the next page; null on the last"),
-  },
+  output: pageOutput("users", UserView),
   annotations: READ,
   async handler({ query, email_address, order_by, limit, offset }, { clerk, signal }) {
-    const page = await listUsers(clerk, { query, email_address, order_by, limit, offset }, signal);
-    const users = page.data.map((raw) => {
+    const result = await listUsers(
+      clerk,
+      { query, email_address, order_by, limit, offset },
+      signal,
+    );
+    const users = result.data.map((raw) => {
       const view = userView(raw);
       return { ...view, public_metadata: compactMetadata(view.public_metadata) };
     });
-    const end = offset + users.length;
     const filter = [query && `query "${query}"`, email_address].filter(Boolean).join(", ");
     const summary =
       users.length > 0
         ? undefined
-        : offset > 0 && page.total_count > 0
-          ? `Offset ${offset} is past the end: ${page.total_count} user${page.total_count > 1 ? "s" : ""} matched. Lower the offset.`
-          : `No users matched${filter ? ` (${filter})` : ""}.`;
+        : emptyPageSummary(
+            offset,
+            result.total_count,
+            "users",
+            `No users matched${filter ? ` (${filter})` : ""}.`,
+          );
     return {
-      structured: {
-        users,
-        total_count: page.total_count,
-        next_offset: users.length > 0 && end < page.total_count ? end : null,
-      },
+      structured: page("users", users, result.total_count, offset),
       ...(summary ? { summary } : {}),
     };
   },

@@ -1,7 +1,7 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ID_PREFIXES } from "../../src/clerk/ids.js";
-import { type Harness, startHarness } from "../helpers/harness.js";
+import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /** Rules every tool must keep, checked over the whole `tools/list`. */
 describe("tool invariants", () => {
@@ -57,9 +57,20 @@ describe("tool invariants", () => {
         for (const key of ["anyOf", "oneOf", "allOf", "$ref"])
           expect(schema).not.toHaveProperty(key);
       }
-      expect(tool.inputSchema).toHaveProperty("additionalProperties", false);
     }),
   );
+
+  it("every tool refuses an unknown argument, naming it, before any request", async () => {
+    expect(tools.length).toBeGreaterThan(0);
+    for (const tool of tools) {
+      h.emu.clearRequests();
+      const result = await h.call(tool.name, { invitationId: "inv_1" });
+      expect(result.isError, tool.name).toBe(true);
+      expect(result.structuredContent, tool.name).toBeUndefined();
+      expect(textOf(result), tool.name).toMatch(/invitationId/);
+      expect(h.emu.requests, tool.name).toHaveLength(0);
+    }
+  });
 
   it(
     "every *_id argument (and every item of *_ids) uses an ID schema",

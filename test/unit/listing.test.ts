@@ -41,7 +41,8 @@ describe("tools/list schemas", () => {
       const listed = toolListing(tool);
       expect(listed.inputSchema.type).toBe("object");
       expect(listed.inputSchema).not.toHaveProperty("$schema");
-      expect(listed.inputSchema).toHaveProperty("additionalProperties", false);
+      // Left out to save tokens; the registry still refuses unknown keys (invariants test).
+      expect(listed.inputSchema).not.toHaveProperty("additionalProperties");
       expect(JSON.stringify(listed)).not.toContain(String(Number.MAX_SAFE_INTEGER));
     }
     const revoke = ALL_TOOLS.find((t) => t.name === "revoke_invitation");
