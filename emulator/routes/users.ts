@@ -205,29 +205,25 @@ export const userRoutes: Route[] = [
       return ok(serializeUser(user));
     },
   },
-  {
-    method: "POST",
-    pattern: "/v1/users/:user_id/ban",
-    handler: ({ store, params }) => {
-      const user = requireUser(store, params.user_id);
-      // Banning a banned user answers the user unchanged.
-      if (!user.banned) {
-        user.banned = true;
-        store.touchUser(user);
-      }
-      return ok(serializeUser(user));
-    },
-  },
-  {
-    method: "POST",
-    pattern: "/v1/users/:user_id/unban",
-    handler: ({ store, params }) => {
-      const user = requireUser(store, params.user_id);
-      if (user.banned) {
-        user.banned = false;
-        store.touchUser(user);
-      }
-      return ok(serializeUser(user));
-    },
-  },
+  banRoute("ban", true),
+  banRoute("unban", false),
 ];
+
+/**
+ * POST /v1/users/{user_id}/ban or /unban: sets `banned`. A user already so is answered
+ * unchanged, `updated_at` included.
+ */
+function banRoute(action: "ban" | "unban", banned: boolean): Route {
+  return {
+    method: "POST",
+    pattern: `/v1/users/:user_id/${action}`,
+    handler: ({ store, params }) => {
+      const user = requireUser(store, params.user_id);
+      if (user.banned !== banned) {
+        user.banned = banned;
+        store.touchUser(user);
+      }
+      return ok(serializeUser(user));
+    },
+  };
+}
