@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import * as z from "zod";
+import { ToolError } from "../clerk/errors.js";
+import type { Confirmation } from "./types.js";
 
 /**
  * Metadata updates through Clerk's merge endpoints (`PATCH /v1/users/{id}/metadata`,
@@ -67,4 +69,45 @@ export function describeLosses(changes: readonly MetadataChange[], limit = 5): s
   };
   const parts = [...list("changed", "overwrites"), ...list("removed", "removes")];
   return parts.length === 0 ? undefined : parts.join("; ");
+}
+
+/** The kinds in `args` that carry at least one key; an empty patch would change nothing. */
+export function patchedKinds<K extends string>(
+  args: { [P in K]?: MetadataJson | undefined },
+  kinds: readonly K[],
+): K[] {
+  return kinds.filter((kind) => Object.keys(args[kind] ?? {}).length > 0);
+}
+
+/** The error for a merge call with no key to set; thrown before any request. */
+export function emptyPatchError(tool: string, kinds: readonly string[]): ToolError {
+  const names = `${kinds.slice(0, -1).join(", ")} or ${kinds.at(-1)}`;
+  return new ToolError(
+    `${tool} needs at least one of ${names}, with at least one key to set (null removes a key). Nothing was sent to Clerk; nothing changed.`,
+  );
+}
+
+/**
+ * The question before a merge: undefined when the patch only adds keys, since nothing held
+ * would be lost. `current` is what a lookup found (undefined when it found nothing; the human
+ * is then asked by `who`, the ID).
+ * @param who names the target: its email or name when found, else its ID.
+ */
+export function mergeQuestion<K extends string>(
+  current: { [P in K]?: MetadataJson | null } | undefined,
+  args: { [P in K]?: MetadataJson | undefined },
+  kinds: readonly K[],
+  who: string,
+): Confirmation | undefined {
+  if (!current) {
+    return {
+      message: `Change the metadata of ${who} (not found by lookup)? If it exists, the patch may overwrite or remove keys of ${kinds.join(", ")}.`,
+    };
+  }
+  const losses = describeLosses(
+    kinds.flatMap((kind) => metadataChanges(current[kind], args[kind] ?? {}, kind)),
+  );
+  return losses === undefined
+    ? undefined
+    : { message: `Change the metadata of ${who}? This ${losses}.` };
 }

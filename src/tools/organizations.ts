@@ -27,7 +27,7 @@ import {
   organizationListItemView,
   organizationView,
 } from "../clerk/views.js";
-import { describeLosses, MetadataPatch, metadataChanges } from "./metadata.js";
+import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
 import { Role } from "./organization-invitations.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import { defineTool } from "./types.js";
@@ -174,6 +174,8 @@ export const updateOrganizationTool = defineTool({
   },
 });
 
+const METADATA_KINDS = ["public_metadata", "private_metadata"] as const;
+
 export const updateOrganizationMetadataTool = defineTool({
   name: "update_organization_metadata",
   title: "Update organization metadata",
@@ -186,37 +188,26 @@ export const updateOrganizationMetadataTool = defineTool({
   },
   output: OrganizationView.shape,
   annotations: DESTROY,
-  async confirm({ organization_id, public_metadata, private_metadata }, { clerk, signal }) {
-    const org = await getOrganization(clerk, organization_id, signal);
-    if (!org) {
-      return {
-        message: `Update the metadata of organization ${organization_id} (not found by lookup)? If it exists, keys set to null are removed and other values overwritten.`,
-      };
-    }
-    const losses = describeLosses([
-      ...metadataChanges(org.public_metadata, public_metadata ?? {}, "public_metadata"),
-      ...metadataChanges(org.private_metadata, private_metadata ?? {}, "private_metadata"),
-    ]);
-    if (losses === undefined) return undefined;
-    return {
-      message: `Update the metadata of organization ${named(org)}? This ${losses}.`,
-    };
-  },
-  async handler({ organization_id, public_metadata, private_metadata }, { clerk, signal }) {
-    if (public_metadata === undefined && private_metadata === undefined) {
-      throw new ToolError(
-        "Nothing to update: pass public_metadata and/or private_metadata. Nothing changed.",
-      );
-    }
-    const org = await updateOrganizationMetadata(
-      clerk,
-      organization_id,
-      { public_metadata, private_metadata },
-      signal,
+  async confirm(args, { clerk, signal }) {
+    const kinds = patchedKinds(args, METADATA_KINDS);
+    // The handler refuses an empty patch before any request.
+    if (kinds.length === 0) return undefined;
+    const org = await getOrganization(clerk, args.organization_id, signal);
+    return mergeQuestion(
+      org,
+      args,
+      kinds,
+      org ? `organization ${named(org)}` : `organization ${args.organization_id}`,
     );
+  },
+  async handler(args, { clerk, signal }) {
+    const kinds = patchedKinds(args, METADATA_KINDS);
+    if (kinds.length === 0) throw emptyPatchError("update_organization_metadata", METADATA_KINDS);
+    const patch = Object.fromEntries(kinds.map((kind) => [kind, args[kind]]));
+    const org = await updateOrganizationMetadata(clerk, args.organization_id, patch, signal);
     return {
       structured: organizationView(org),
-      summary: `Merged metadata into organization ${named(org)}.`,
+      summary: `Merged ${kinds.join(" and ")} into organization ${named(org)}.`,
     };
   },
 });

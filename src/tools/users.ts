@@ -1,5 +1,4 @@
 import * as z from "zod";
-import { ToolError } from "../clerk/errors.js";
 import { UserId } from "../clerk/ids.js";
 import {
   describeUser,
@@ -7,7 +6,6 @@ import {
   listUsers,
   setBanned,
   USER_ORDER_BY,
-  type UserMetadataPatch,
   updateUserMetadata,
   userNotFound,
 } from "../clerk/users.js";
@@ -22,7 +20,7 @@ import {
   userView,
 } from "../clerk/views.js";
 import { EmailAddress } from "./invitations.js";
-import { describeLosses, MetadataPatch, metadataChanges } from "./metadata.js";
+import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import type { AnyToolDefinition, Confirmation } from "./types.js";
 import { defineTool } from "./types.js";
@@ -95,11 +93,6 @@ export const getUserTool = defineTool({
 
 const METADATA_KINDS = ["public_metadata", "private_metadata", "unsafe_metadata"] as const;
 
-/** The kinds the patch gives with at least one key; an empty object would change nothing. */
-function givenKinds(patch: UserMetadataPatch): Array<(typeof METADATA_KINDS)[number]> {
-  return METADATA_KINDS.filter((kind) => Object.keys(patch[kind] ?? {}).length > 0);
-}
-
 export const updateUserMetadataTool = defineTool({
   name: "update_user_metadata",
   title: "Update user metadata",
@@ -120,29 +113,16 @@ export const updateUserMetadataTool = defineTool({
     idempotentHint: true,
     openWorldHint: false,
   },
-  async confirm(args, { clerk, signal }): Promise<Confirmation | undefined> {
-    const kinds = givenKinds(args);
+  async confirm(args, { clerk, signal }) {
+    const kinds = patchedKinds(args, METADATA_KINDS);
     // The handler refuses an empty patch before any request.
     if (kinds.length === 0) return undefined;
     const user = await getUser(clerk, args.user_id, signal);
-    if (!user) {
-      return {
-        message: `Change the metadata of ${args.user_id} (not found by lookup)? If the user exists, the patch may overwrite or remove keys of ${kinds.join(", ")}.`,
-      };
-    }
-    const losses = describeLosses(
-      kinds.flatMap((kind) => metadataChanges(user[kind], args[kind] ?? {}, kind)),
-    );
-    if (losses === undefined) return undefined;
-    return { message: `Change the metadata of ${describeUser(user)}? This ${losses}.` };
+    return mergeQuestion(user, args, kinds, user ? describeUser(user) : args.user_id);
   },
   async handler(args, { clerk, signal }) {
-    const kinds = givenKinds(args);
-    if (kinds.length === 0) {
-      throw new ToolError(
-        "update_user_metadata needs at least one of public_metadata, private_metadata or unsafe_metadata, with at least one key to set (null removes a key). Nothing was sent to Clerk; nothing changed.",
-      );
-    }
+    const kinds = patchedKinds(args, METADATA_KINDS);
+    if (kinds.length === 0) throw emptyPatchError("update_user_metadata", METADATA_KINDS);
     const patch = Object.fromEntries(kinds.map((kind) => [kind, args[kind]]));
     const user = await updateUserMetadata(clerk, args.user_id, patch, signal);
     return {

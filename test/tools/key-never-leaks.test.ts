@@ -53,7 +53,10 @@ describe("the secret key never reaches a result", () => {
     ["list_organizations", () => ({})],
     ["create_organization", () => ({ name: "Globex" })],
     ["update_organization", () => ({ organization_id: "org_x", name: "Y" })],
-    ["update_organization_metadata", () => ({ organization_id: "org_x", public_metadata: {} })],
+    [
+      "update_organization_metadata",
+      () => ({ organization_id: "org_x", public_metadata: { a: 1 } }),
+    ],
     ["delete_organization", () => ({ organization_id: "org_x" })],
     [
       "update_organization_membership",

@@ -71,7 +71,7 @@ const CASES: Case[] = [
     "offset -1",
     "list_organization_invitations",
     { organization_id: ORG, offset: -1 },
-    />=0 at offset/,
+    /offset from 0 to 1000000 at offset/,
   ],
   [
     "bare role admin",

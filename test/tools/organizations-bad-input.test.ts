@@ -109,7 +109,7 @@ const CASES: Case[] = [
     "empty metadata update",
     "update_organization_metadata",
     { organization_id: ORG },
-    /Nothing to update: pass public_metadata and\/or private_metadata/,
+    /update_organization_metadata needs at least one of public_metadata or private_metadata.*Nothing was sent to Clerk/,
   ],
 ];
 

@@ -208,7 +208,7 @@ describe("organization tools", () => {
         ["PATCH", `/v1/organizations/${ORG}/metadata`],
       ]);
       const empty = await h.call("update_organization_metadata", { organization_id: ORG });
-      expect(textOf(empty)).toMatch(/Nothing to update/);
+      expect(textOf(empty)).toMatch(/needs at least one of public_metadata or private_metadata/);
       expect(h.emu.writes()).toHaveLength(1);
     });
 

@@ -91,7 +91,7 @@ const CASES: Case[] = [
   ["limit 101", "list_users", { limit: 101 }, /<=100 at limit/],
   ["limit 0", "list_users", { limit: 0 }, />=1 at limit/],
   ["limit 2.5", "list_users", { limit: 2.5 }, /expected int, received number at limit/],
-  ["offset -1", "list_users", { offset: -1 }, />=0 at offset/],
+  ["offset -1", "list_users", { offset: -1 }, /offset from 0 to 1000000 at offset/],
   ["empty query", "list_users", { query: "" }, /expected 1 to 256 characters at query/],
   [
     "query of 257 characters",
