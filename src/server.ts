@@ -71,10 +71,10 @@ const MODE_SENTENCE = {
 function instructions(config: Config, selection: Selection): string {
   const names = new Set(selection.tools.map((t) => t.name));
   return [
-    `Administers a Clerk ${config.instance} instance: application and organization invitations.`,
+    `Administers a Clerk ${config.instance} instance: invitations, users and organizations.`,
     MODE_SENTENCE[writeMode(config)],
     `Enabled toolsets: ${selection.toolsets.join(", ") || "none (single tools only)"}.`,
-    "IDs starting inv_ are application invitations; orginv_ are organization invitations, which need their organization_id (org_…).",
+    "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization.",
     ...(names.has("list_invitations")
       ? ["Use list_invitations to find application invitation IDs before acting on them."]
       : []),
