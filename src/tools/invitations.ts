@@ -24,6 +24,7 @@ import {
   isoTime,
   rawOf,
 } from "../clerk/views.js";
+import { DESTRUCTIVE, INVITE, READ } from "./annotations.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import { defineTool, type ToolContext } from "./types.js";
 
@@ -105,12 +106,7 @@ export const revokeInvitationTool = defineTool({
     invitation_id: InvitationId,
   },
   output: InvitationView.shape,
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: DESTRUCTIVE,
   async confirm({ invitation_id }, { clerk, signal }) {
     const inv = await findInvitation(clerk, invitation_id, signal);
     if (inv && SETTLED_STATUSES.has(inv.status)) return undefined;
@@ -179,12 +175,7 @@ export const listInvitationsTool = defineTool({
     offset: Offset,
   },
   output: pageOutput("invitations", InvitationView),
-  annotations: {
-    readOnlyHint: true,
-    destructiveHint: false,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: READ,
   async handler({ status, query, order_by, limit, offset }, { clerk, signal }) {
     const page = await clerk.call(
       (c) =>
@@ -244,13 +235,6 @@ const CREATE_OPTIONS = {
 };
 
 /** Both create tools: a write that is not destructive and not idempotent. */
-export const CREATE_ANNOTATIONS = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: false,
-  // It emails someone outside the system.
-  openWorldHint: true,
-};
 
 /**
  * Reports progress to the client when it asked for it (a `progressToken` in `_meta`). Progress
@@ -306,7 +290,7 @@ export const createInvitationTool = defineTool({
   toolset: "invitations",
   input: { email_address: EmailAddress, ...CREATE_OPTIONS },
   output: InvitationWithUrlView.shape,
-  annotations: CREATE_ANNOTATIONS,
+  annotations: INVITE,
   async handler({ email_address, ...options }, { clerk, signal }) {
     const result = await createInvitation(clerk, email_address, options, signal);
     if (result.outcome !== "created") throw new ToolError(`${result.error} Nothing changed.`);
@@ -352,7 +336,7 @@ export const createInvitationsTool = defineTool({
     counts: z.partialRecord(z.enum(CREATE_OUTCOMES), z.number().int()),
     duplicates_removed: z.number().int(),
   },
-  annotations: CREATE_ANNOTATIONS,
+  annotations: INVITE,
   async handler({ email_addresses, ...options }, ctx) {
     const { unique, removed } = dedupe(email_addresses, (e) => e.toLowerCase());
     const items = await createInvitations(
@@ -430,12 +414,7 @@ export const revokeInvitationsTool = defineTool({
     counts: z.partialRecord(z.enum(REVOKE_OUTCOMES), z.number().int()),
     duplicates_removed: z.number().int(),
   },
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: DESTRUCTIVE,
   readsOnly: ({ dry_run }) => dry_run,
   async confirm({ invitation_ids, dry_run }, { clerk, signal }) {
     if (dry_run) return undefined;

@@ -15,8 +15,8 @@ import {
   organizationInvitationView,
   organizationInvitationWithUrlView,
 } from "../clerk/views.js";
+import { DESTRUCTIVE, INVITE, READ } from "./annotations.js";
 import {
-  CREATE_ANNOTATIONS,
   EmailAddress,
   ExpiresInDays,
   listPage,
@@ -32,13 +32,6 @@ import { defineTool } from "./types.js";
  * Organization invitations (`orginv_…`): invitations to join one organization. Every tool
  * needs the organization_id, since Clerk files them under the organization.
  */
-
-const READ = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
 
 /**
  * Clerk role keys carry the `org:` prefix; a bare `admin` is the usual mistake. Checked in a
@@ -120,7 +113,7 @@ export const createOrganizationInvitationTool = defineTool({
     expires_in_days: ExpiresInDays.optional(),
   },
   output: OrganizationInvitationWithUrlView.shape,
-  annotations: CREATE_ANNOTATIONS,
+  annotations: INVITE,
   async handler(args, { clerk, signal }) {
     const { invitation, note } = await createOrganizationInvitation(clerk, args, signal);
     const view = organizationInvitationWithUrlView(invitation);
@@ -145,12 +138,7 @@ export const revokeOrganizationInvitationTool = defineTool({
     requesting_user_id: UserId.optional().describe("Must be an org admin"),
   },
   output: OrganizationInvitationView.shape,
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: DESTRUCTIVE,
   async confirm({ organization_id, invitation_id }, { clerk, signal }) {
     const inv = await getOrganizationInvitation(clerk, organization_id, invitation_id, signal);
     if (inv && SETTLED_STATUSES.has(inv.status)) return undefined;

@@ -27,6 +27,7 @@ import {
   organizationListItemView,
   organizationView,
 } from "../clerk/views.js";
+import { CREATE, DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
 import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
 import { Role } from "./organization-invitations.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
@@ -36,32 +37,6 @@ import { defineTool } from "./types.js";
  * Organizations (`org_…`) and their memberships. A membership is addressed by
  * (organization_id, user_id), as on Clerk's wire.
  */
-
-const READ = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
-const UPDATE = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
-const DESTROY = {
-  readOnlyHint: false,
-  destructiveHint: true,
-  idempotentHint: true,
-  openWorldHint: false,
-};
-const CREATE = {
-  readOnlyHint: false,
-  destructiveHint: false,
-  idempotentHint: false,
-  // Nobody outside the instance is contacted: no email is sent.
-  openWorldHint: false,
-};
 
 const Name = z
   .string()
@@ -187,7 +162,7 @@ export const updateOrganizationMetadataTool = defineTool({
     private_metadata: MetadataPatch.optional(),
   },
   output: OrganizationView.shape,
-  annotations: DESTROY,
+  annotations: DESTRUCTIVE,
   async confirm(args, { clerk, signal }) {
     const kinds = patchedKinds(args, METADATA_KINDS);
     // The handler refuses an empty patch before any request.
@@ -219,7 +194,7 @@ export const deleteOrganizationTool = defineTool({
   toolset: "organizations",
   input: { organization_id: OrganizationId },
   output: { id: z.string(), slug: z.string().nullable(), deleted: z.boolean() },
-  annotations: DESTROY,
+  annotations: DESTRUCTIVE,
   async confirm({ organization_id }, { clerk, signal }) {
     const org = await getOrganization(clerk, organization_id, signal);
     if (!org) {
@@ -325,7 +300,7 @@ export const deleteOrganizationMembershipTool = defineTool({
   toolset: "organizations",
   input: { organization_id: OrganizationId, user_id: UserId },
   output: { organization_id: z.string(), user_id: z.string(), deleted: z.boolean() },
-  annotations: DESTROY,
+  annotations: DESTRUCTIVE,
   async confirm({ organization_id, user_id }, { clerk, signal }) {
     const [membership, org] = await Promise.all([
       findMembership(clerk, organization_id, user_id, signal),

@@ -19,6 +19,7 @@ import {
   userMetadataView,
   userView,
 } from "../clerk/views.js";
+import { DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
 import { EmailAddress } from "./invitations.js";
 import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
@@ -26,13 +27,6 @@ import type { AnyToolDefinition, Confirmation } from "./types.js";
 import { defineTool } from "./types.js";
 
 /** Users (`user_…`): find, inspect and moderate the people who sign in. */
-
-const READ = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
 
 export const listUsersTool = defineTool({
   name: "list_users",
@@ -106,13 +100,7 @@ export const updateUserMetadataTool = defineTool({
     unsafe_metadata: MetadataPatch.optional(),
   },
   output: UserMetadataView.shape,
-  annotations: {
-    readOnlyHint: false,
-    // Merging can overwrite or remove what is there.
-    destructiveHint: true,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: DESTRUCTIVE,
   async confirm(args, { clerk, signal }) {
     const kinds = patchedKinds(args, METADATA_KINDS);
     // The handler refuses an empty patch before any request.
@@ -152,12 +140,7 @@ export const banUserTool = defineTool({
   toolset: "users",
   input: { user_id: UserId },
   output: UserView.shape,
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: true,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: DESTRUCTIVE,
   async confirm({ user_id }, { clerk, signal }) {
     return banQuestion(await getUser(clerk, user_id, signal), user_id);
   },
@@ -181,12 +164,7 @@ export const unbanUserTool = defineTool({
   toolset: "users",
   input: { user_id: UserId },
   output: UserView.shape,
-  annotations: {
-    readOnlyHint: false,
-    destructiveHint: false,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: UPDATE,
   async handler({ user_id }, { clerk, signal }) {
     const result = await setBanned(clerk, user_id, false, signal);
     const who = describeUser(result.user);
