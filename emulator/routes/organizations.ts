@@ -189,14 +189,17 @@ function maxAllowed(body: Record<string, unknown>): number | undefined {
   return v;
 }
 
+/**
+ * A role the instance has. An unknown one is Clerk's OrganizationRoleNotFound: 404
+ * `resource_not_found` with `meta.param_name` `role`, not a 422.
+ */
 function requireRole(body: Record<string, unknown>): string {
   const role = optionalString(body, "role");
   if (role === undefined || role === "") throw paramMissing("role");
   if (!(role in ORG_ROLES)) {
-    throw paramInvalid(
-      "role",
-      `${role} is not a valid organization role. Known roles: ${Object.keys(ORG_ROLES).join(", ")}`,
-    );
+    throw new ApiError(404, "resource_not_found", "not found", "Organization role not found", {
+      param_name: "role",
+    });
   }
   return role;
 }
@@ -451,8 +454,10 @@ export const organizationRoutes: Route[] = [
       const b = requireObjectBody(body);
       const userId = optionalString(b, "user_id");
       if (userId === undefined || userId === "") throw paramMissing("user_id");
-      const role = requireRole(b);
+      if (!optionalString(b, "role")) throw paramMissing("role");
+      // Clerk looks the user up before the role: both answer 404.
       if (!store.users.has(userId)) throw notFound(`No user was found with id ${userId}.`);
+      const role = requireRole(b);
       if (org.members.has(userId)) {
         throw new ApiError(
           400,

@@ -29,6 +29,18 @@ export function organizationNotFound(organization_id: string, cause?: ClerkFailu
   );
 }
 
+/**
+ * Clerk's answer to a role the instance does not have: 404 `resource_not_found` naming the
+ * `role` parameter. Other 404s of the membership endpoints name no parameter.
+ */
+function roleNotFound(role: string, err: ClerkFailure): ToolError | undefined {
+  if (err.status !== 404 || paramOf(err) !== "role") return undefined;
+  return new ToolError(
+    `This instance has no role ${role}; nothing changed. org:admin and org:member always exist; custom roles are set up in the Clerk Dashboard. ${describeFailure(err)}`,
+    err,
+  );
+}
+
 function notMember(organization_id: string, user_id: string, cause: ClerkFailure): ToolError {
   return new ToolError(
     `${user_id} is not a member of ${organization_id} (or there is no such organization); nothing changed. list_organization_memberships lists members.`,
@@ -166,9 +178,12 @@ export async function createOrganization(
   }
 }
 
-/** The `param_name` Clerk named in its first error, if any. */
+/**
+ * The parameter Clerk named in its first error (`meta.param_name` on the wire), if any.
+ * `@clerk/backend` hands error meta over camelCased, so it is read as `paramName`.
+ */
 function paramOf(err: ClerkFailure): unknown {
-  return err.errors[0]?.meta?.param_name;
+  return err.errors[0]?.meta?.paramName;
 }
 
 /**
@@ -366,8 +381,8 @@ export async function findMembership(
  * sent (allowing `CLOCK_SKEW_MS`) is reported as this one.
  * Source: `POST /v1/organizations/{organization_id}/memberships` with `{ user_id, role }`;
  * after a lost answer, `GET /v1/organizations/{organization_id}/memberships?user_id=…`.
- * @throws ToolError when the user is already a member, the organization or user does not exist,
- *   the organization is full, and when a lookup shows nothing was created; OutcomeUnknown when
+ * @throws ToolError when the user is already a member, the organization, user or role does not
+ *   exist, the organization is full, and when a lookup shows nothing was created; OutcomeUnknown when
  *   that cannot be established; ClerkFailure otherwise.
  */
 export async function createOrganizationMembership(
@@ -396,6 +411,8 @@ export async function createOrganizationMembership(
         err,
       );
     }
+    const badRole = roleNotFound(p.role, err);
+    if (badRole) throw badRole;
     if (err.status === 404) {
       throw new ToolError(
         `Could not add ${what}: Clerk has no such user or no such organization; nothing changed. ${describeFailure(err)}`,
@@ -435,7 +452,8 @@ export async function createOrganizationMembership(
 /**
  * Changes a member's role. Retried like a read: the same role sent twice ends in the same state.
  * Source: `PATCH /v1/organizations/{organization_id}/memberships/{user_id}` with `{ role }`.
- * @throws ToolError when the user is not a member (404); ClerkFailure otherwise.
+ * @throws ToolError when the user is not a member or the role does not exist (404s);
+ *   ClerkFailure otherwise.
  */
 export async function updateOrganizationMembership(
   clerk: ClerkGateway,
@@ -455,6 +473,8 @@ export async function updateOrganizationMembership(
     return rawOf(m) as OrganizationMembershipJson;
   } catch (err) {
     rethrowUnlessClerkFailure(err);
+    const badRole = roleNotFound(p.role, err);
+    if (badRole) throw badRole;
     if (err.status === 404) throw notMember(p.organization_id, p.user_id, err);
     throw err;
   }

@@ -1,0 +1,75 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+
+/**
+ * Rules Clerk's Backend API enforces on organizations and memberships, and what the tools say
+ * when it refuses: an unknown role, an unknown creator, a full organization (pending
+ * invitations count), the last admin. Each refusal changes nothing and is named as what it is.
+ */
+
+const ORG = "org_acme000001";
+const ADMIN = "user_admin00001";
+const MEMBER = "user_member0001";
+const OUTSIDER = "user_outside001";
+
+describe("organization rules Clerk enforces", () => {
+  let h: Harness;
+  const statuses = () => h.emu.requests.map((r) => `${r.method} ${r.status}`);
+
+  beforeEach(async () => {
+    h = await startHarness({
+      seed: {
+        users: [
+          { id: ADMIN, email_address: "admin@acme.test" },
+          { id: MEMBER, email_address: "member@acme.test" },
+          { id: OUTSIDER, email_address: "out@else.test" },
+        ],
+        organizations: [
+          {
+            id: ORG,
+            name: "Acme",
+            slug: "acme",
+            max_allowed_memberships: 3,
+            members: [
+              { user_id: ADMIN, role: "org:admin" },
+              { user_id: MEMBER, role: "org:member" },
+            ],
+          },
+        ],
+        organization_invitations: [{ organization_id: ORG, email_address: "new@acme.test" }],
+      },
+    });
+    h.emu.clearRequests();
+  });
+  afterEach(() => h.close());
+
+  it("a role the instance does not have is named as such, not as a missing user or member", async () => {
+    const created = await h.call("create_organization_membership", {
+      organization_id: ORG,
+      user_id: OUTSIDER,
+      role: "org:billing",
+    });
+    expect(created.isError).toBe(true);
+    expect(created.structuredContent).toBeUndefined();
+    expect(textOf(created)).toMatch(/no role org:billing.*nothing changed/);
+    expect(textOf(created)).not.toMatch(/no such user|not a member/);
+
+    const updated = await h.call("update_organization_membership", {
+      organization_id: ORG,
+      user_id: MEMBER,
+      role: "org:billing",
+    });
+    expect(updated.isError).toBe(true);
+    expect(textOf(updated)).toMatch(/no role org:billing.*nothing changed/);
+    expect(textOf(updated)).not.toMatch(/is not a member/);
+    expect(statuses()).toEqual(["POST 404", "PATCH 404"]);
+    const members = await h.call("list_organization_memberships", { organization_id: ORG });
+    expect(members.structuredContent).toMatchObject({
+      memberships: [
+        { user_id: MEMBER, role: "org:member" },
+        { user_id: ADMIN, role: "org:admin" },
+      ],
+      total_count: 2,
+    });
+  });
+});
