@@ -363,7 +363,12 @@ export const organizationRoutes: Route[] = [
       const slug = rawSlug === undefined ? undefined : validSlug(store, rawSlug);
       const createdBy = optionalString(b, "created_by");
       if (createdBy !== undefined && !store.users.has(createdBy)) {
-        throw paramInvalid("created_by", `No user was found with id ${createdBy}.`);
+        throw new ApiError(
+          400,
+          "organization_creator_not_found",
+          "creator not found",
+          `No users found with id ${createdBy}.`,
+        );
       }
       const max = maxAllowed(b);
       const org = store.addOrganization({

@@ -142,7 +142,7 @@ export async function createOrganization(
         err,
       );
     }
-    if (p.created_by !== undefined && paramOf(err) === "created_by") {
+    if (p.created_by !== undefined && err.hasCode("organization_creator_not_found")) {
       throw new ToolError(
         `created_by ${p.created_by} is not a user of this instance; nothing was created. ${describeFailure(err)}`,
         err,

@@ -480,7 +480,11 @@ describe.skipIf(!specExists)("emulator contract vs Clerk's OpenAPI spec", () => 
     expect((taken.errors as Json[])[0]?.code).toBe("form_identifier_exists");
     await call("post", ORGS, "/v1/organizations", 422, { name: "G3", slug: "Not A Slug" });
     await call("post", ORGS, "/v1/organizations", 422, {});
-    await call("post", ORGS, "/v1/organizations", 422, { name: "G4", created_by: "user_missing" });
+    const noCreator = await call("post", ORGS, "/v1/organizations", 400, {
+      name: "G4",
+      created_by: "user_missing",
+    });
+    expect((noCreator.errors as Json[])[0]?.code).toBe("organization_creator_not_found");
 
     const list = await call(
       "get",

@@ -72,4 +72,16 @@ describe("organization rules Clerk enforces", () => {
       total_count: 2,
     });
   });
+
+  it("create_organization with an unknown created_by says so; Clerk answers 400", async () => {
+    const result = await h.call("create_organization", {
+      name: "Globex",
+      created_by: "user_ghost00001",
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      /created_by user_ghost00001 is not a user of this instance; nothing was created/,
+    );
+    expect(statuses()).toEqual(["POST 400"]);
+  });
 });
