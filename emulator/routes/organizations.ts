@@ -463,20 +463,23 @@ export const organizationRoutes: Route[] = [
       // Clerk looks the user up before the role: both answer 404.
       if (!store.users.has(userId)) throw notFound(`No user was found with id ${userId}.`);
       const role = requireRole(b);
+      // Clerk checks the limit before membership, and counts pending invitations as members.
+      const pending = orgInvitationsOf(store, org).filter((i) => i.status === "pending").length;
+      const max = org.max_allowed_memberships;
+      if (max > 0 && org.members.size + pending + 1 > max) {
+        throw new ApiError(
+          403,
+          "organization_membership_quota_exceeded",
+          "organization membership quota exceeded",
+          `You have reached your limit of ${max} organization memberships, including outstanding invitations.`,
+        );
+      }
       if (org.members.has(userId)) {
         throw new ApiError(
           400,
           "already_a_member_in_organization",
           "already a member",
           `User ${userId} is already a member of the organization.`,
-        );
-      }
-      if (org.max_allowed_memberships > 0 && org.members.size >= org.max_allowed_memberships) {
-        throw new ApiError(
-          403,
-          "organization_membership_quota_exceeded",
-          "membership quota exceeded",
-          `The organization has reached its limit of ${org.max_allowed_memberships} memberships.`,
         );
       }
       const m = store.addMembership(org, userId, role);

@@ -421,7 +421,7 @@ export async function createOrganizationMembership(
     }
     if (err.status === 403) {
       throw new ToolError(
-        `Clerk refused to add ${what}; nothing changed (the organization may be at its max_allowed_memberships). ${describeFailure(err)}`,
+        `Clerk refused to add ${what}; nothing changed (the organization may be at its max_allowed_memberships: pending invitations count toward it). ${describeFailure(err)}`,
         err,
       );
     }

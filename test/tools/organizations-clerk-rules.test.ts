@@ -84,4 +84,17 @@ describe("organization rules Clerk enforces", () => {
     );
     expect(statuses()).toEqual(["POST 400"]);
   });
+
+  it("pending invitations count toward max_allowed_memberships", async () => {
+    // 2 members + 1 pending invitation = the limit of 3.
+    const result = await h.call("create_organization_membership", {
+      organization_id: ORG,
+      user_id: OUTSIDER,
+      role: "org:member",
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/max_allowed_memberships.*pending invitations count/);
+    expect(textOf(result)).toMatch(/nothing changed/);
+    expect(statuses()).toEqual(["POST 403"]);
+  });
 });
