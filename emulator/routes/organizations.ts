@@ -144,6 +144,23 @@ export function serializeMembership(
   };
 }
 
+/**
+ * Clerk keeps at least one member with the admin permissions: removing the only `org:admin`,
+ * or giving them another role, is 400 `organization_minimum_permissions_needed`.
+ */
+function requireAnotherAdmin(org: StoredOrganization, m: StoredMembership): void {
+  if (m.role !== ORG_ADMIN_ROLE) return;
+  const admins = [...org.members.values()].filter((x) => x.role === ORG_ADMIN_ROLE);
+  if (admins.length === 1) {
+    throw new ApiError(
+      400,
+      "organization_minimum_permissions_needed",
+      "minimum organization permissions needed",
+      "There has to be at least one organization member with the minimum required permissions",
+    );
+  }
+}
+
 function touch(store: Store, rec: { updated_at: number }): void {
   rec.updated_at = Math.max(store.time(), rec.updated_at + 1);
 }
@@ -496,7 +513,9 @@ export const organizationRoutes: Route[] = [
     handler: ({ store, params, body }) => {
       const org = requireOrgById(store, params.organization_id);
       const m = requireMembership(org, params.user_id);
-      m.role = requireRole(requireObjectBody(body));
+      const role = requireRole(requireObjectBody(body));
+      if (role !== m.role) requireAnotherAdmin(org, m);
+      m.role = role;
       touch(store, m);
       return ok(serializeMembership(store, org, m));
     },
@@ -507,6 +526,7 @@ export const organizationRoutes: Route[] = [
     handler: ({ store, params }) => {
       const org = requireOrgById(store, params.organization_id);
       const m = requireMembership(org, params.user_id);
+      requireAnotherAdmin(org, m);
       const gone = serializeMembership(store, org, m);
       org.members.delete(m.user_id);
       return ok(gone);

@@ -41,6 +41,15 @@ function roleNotFound(role: string, err: ClerkFailure): ToolError | undefined {
   );
 }
 
+/** Clerk's refusal to remove or demote the organization's only admin, or undefined. */
+function onlyAdmin(organization_id: string, user_id: string, err: ClerkFailure) {
+  if (!err.hasCode("organization_minimum_permissions_needed")) return undefined;
+  return new ToolError(
+    `${user_id} is the only admin of ${organization_id}, and Clerk keeps at least one: make another member org:admin first (update_organization_membership). Nothing changed.`,
+    err,
+  );
+}
+
 function notMember(organization_id: string, user_id: string, cause: ClerkFailure): ToolError {
   return new ToolError(
     `${user_id} is not a member of ${organization_id} (or there is no such organization); nothing changed. list_organization_memberships lists members.`,
@@ -452,8 +461,8 @@ export async function createOrganizationMembership(
 /**
  * Changes a member's role. Retried like a read: the same role sent twice ends in the same state.
  * Source: `PATCH /v1/organizations/{organization_id}/memberships/{user_id}` with `{ role }`.
- * @throws ToolError when the user is not a member or the role does not exist (404s);
- *   ClerkFailure otherwise.
+ * @throws ToolError when the user is not a member or the role does not exist (404s), and
+ *   when they are the only admin and the role would change (400); ClerkFailure otherwise.
  */
 export async function updateOrganizationMembership(
   clerk: ClerkGateway,
@@ -473,8 +482,8 @@ export async function updateOrganizationMembership(
     return rawOf(m) as OrganizationMembershipJson;
   } catch (err) {
     rethrowUnlessClerkFailure(err);
-    const badRole = roleNotFound(p.role, err);
-    if (badRole) throw badRole;
+    const refused = roleNotFound(p.role, err) ?? onlyAdmin(p.organization_id, p.user_id, err);
+    if (refused) throw refused;
     if (err.status === 404) throw notMember(p.organization_id, p.user_id, err);
     throw err;
   }
@@ -488,7 +497,8 @@ export async function updateOrganizationMembership(
  * answer, `GET /v1/organizations/{organization_id}/memberships?user_id=…`.
  * @returns the removed membership (as Clerk last held it, or as the confirmation lookup saw
  *   it), with a note when Clerk's answer was lost.
- * @throws ToolError when the user is not a member (404) and when a lookup shows they still are;
+ * @throws ToolError when the user is not a member (404) or the only admin (400), and when a
+ *   lookup shows they still are;
  *   OutcomeUnknown when the lookup fails; ClerkFailure otherwise.
  */
 export async function deleteOrganizationMembership(
@@ -509,6 +519,8 @@ export async function deleteOrganizationMembership(
   } catch (err) {
     rethrowUnlessClerkFailure(err);
     if (err.status === 404) throw notMember(p.organization_id, p.user_id, err);
+    const refused = onlyAdmin(p.organization_id, p.user_id, err);
+    if (refused) throw refused;
     if (!err.outcomeUnknown) throw err;
     const request = `request removing ${p.user_id} from ${p.organization_id} failed (${describeFailure(err)})`;
     let still: OrganizationMembershipJson | undefined;

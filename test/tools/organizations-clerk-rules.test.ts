@@ -97,4 +97,39 @@ describe("organization rules Clerk enforces", () => {
     expect(textOf(result)).toMatch(/nothing changed/);
     expect(statuses()).toEqual(["POST 403"]);
   });
+
+  it("the only admin can be neither removed nor demoted", async () => {
+    const removed = await h.call("delete_organization_membership", {
+      organization_id: ORG,
+      user_id: ADMIN,
+    });
+    expect(removed.isError).toBe(true);
+    expect(textOf(removed)).toMatch(
+      new RegExp(
+        `${ADMIN} is the only admin of ${ORG}.*make another member org:admin first.*Nothing changed`,
+      ),
+    );
+    const demoted = await h.call("update_organization_membership", {
+      organization_id: ORG,
+      user_id: ADMIN,
+      role: "org:member",
+    });
+    expect(demoted.isError).toBe(true);
+    expect(textOf(demoted)).toMatch(/only admin.*Nothing changed/);
+    const writes = h.emu.writes().map((w) => `${w.method} ${w.status}`);
+    expect(writes).toEqual(["DELETE 400", "PATCH 400"]);
+
+    // With a second admin, the first can step down.
+    await h.call("update_organization_membership", {
+      organization_id: ORG,
+      user_id: MEMBER,
+      role: "org:admin",
+    });
+    const stepDown = await h.call("update_organization_membership", {
+      organization_id: ORG,
+      user_id: ADMIN,
+      role: "org:member",
+    });
+    expect(stepDown.structuredContent).toMatchObject({ user_id: ADMIN, role: "org:member" });
+  });
 });
