@@ -1,11 +1,16 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-
 /**
  * The HTTP layer under `@clerk/backend`. The SDK has no timeout and no AbortSignal, and it
  * binds `globalThis.fetch` when it is imported. So, once, before the SDK is loaded, we put a
- * thin wrapper in `globalThis.fetch`. The wrapper acts only inside a Clerk call started by
- * `ClerkGateway.call` (it finds that call's context through AsyncLocalStorage); every other
- * fetch in the process passes through untouched.
+ * thin wrapper in `globalThis.fetch`. The wrapper acts only on the requests of a Clerk call
+ * started by `ClerkGateway.call`; every other fetch in the process passes through untouched.
+ *
+ * How the wrapper finds its call: the SDK calls fetch synchronously, before its first
+ * `await`, when one of its methods is invoked. So `withAttempt` sets the attempt as current
+ * while it invokes the operation, and the wrapper reads it then. This is a synchronous
+ * handoff rather than AsyncLocalStorage, whose promise hooks on Node 20 tax every promise in
+ * the process (about 50 µs a tool call). Each operation is therefore one SDK method call, or
+ * several started together (`getUserList` sends two requests), never a request started after
+ * an `await`: test/tools/timeouts.test.ts proves, tool by tool, that every request is covered.
  *
  * Inside a call it:
  * - aborts the request on the per-attempt timeout or on MCP cancellation;
@@ -29,19 +34,31 @@ export interface AttemptContext {
   release?: () => void;
 }
 
-const storage = new AsyncLocalStorage<AttemptContext>();
+/** The attempt whose operation is being invoked right now; see the module's comment. */
+let invoking: AttemptContext | undefined;
 const INSTALLED = Symbol.for("clerk-admin-mcp.fetch");
 const SNIPPET_CHARS = 200;
 
 type Fetch = typeof globalThis.fetch;
 
 /**
- * Runs `fn` with `ctx` visible to the fetch wrapper. The timeout and the cancellation
- * listener stay armed until `fn` settles: the SDK reads the body after fetch has returned.
+ * Runs `fn` with `ctx` visible to the fetch wrapper while `fn` is invoked. The timeout and the
+ * cancellation listener stay armed until `fn` settles: the SDK reads the body after fetch has
+ * returned.
  */
 export async function withAttempt<T>(ctx: AttemptContext, fn: () => Promise<T>): Promise<T> {
+  const outer = invoking;
+  invoking = ctx;
+  let pending: Promise<T>;
   try {
-    return await storage.run(ctx, fn);
+    pending = fn();
+  } catch (err) {
+    pending = Promise.reject(err);
+  } finally {
+    invoking = outer;
+  }
+  try {
+    return await pending;
   } finally {
     ctx.release?.();
   }
@@ -53,7 +70,7 @@ export function installFetchWrapper(): void {
   if (current[INSTALLED]) return;
   const inner: Fetch = current.bind(globalThis);
   const wrapped = async (input: Parameters<Fetch>[0], init?: Parameters<Fetch>[1]) => {
-    const ctx = storage.getStore();
+    const ctx = invoking;
     if (!ctx) return inner(input, init);
     return attempt(inner, ctx, input, init);
   };
@@ -87,6 +104,10 @@ async function attempt(
     previous?.();
     clearTimeout(timer);
     ctx.signal?.removeEventListener("abort", cancel);
+    // An operation that started two requests settles as soon as one fails; the other is of no
+    // use any more and must not outlive the attempt. A request that has finished is not
+    // affected.
+    controller.abort();
   };
   const { signal } = controller;
   let res: Response;

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
 import {
   type ClerkGateway,
@@ -37,6 +37,25 @@ describe("ClerkGateway against the emulator", () => {
     clerk.call((c) => c.invitations.getInvitationList({ limit: 1 }), { idempotent: true });
   const revoke = (clerk: ClerkGateway) =>
     clerk.call((c) => c.invitations.revokeInvitation(invitationId), { idempotent: false });
+
+  describe("the synchronous handoff to the fetch wrapper", () => {
+    it("times out a request started when the operation is invoked", async () => {
+      emu.inject({ method: "GET", delayMs: 5_000 });
+      const clerk = gateway({ retries: 0 }, 200);
+      await expect(list(clerk)).rejects.toMatchObject({ kind: "timeout" });
+      await vi.waitFor(() => expect(emu.requests[0]?.aborted).toBe(true));
+    });
+
+    it("covers both requests of an operation that starts two together", async () => {
+      emu.inject({ method: "GET", path: "/v1/users/count", delayMs: 5_000 });
+      const clerk = gateway({ retries: 0 }, 200);
+      const both = clerk.call((c) => c.users.getUserList({ limit: 1 }), { idempotent: true });
+      await expect(both).rejects.toMatchObject({ kind: "timeout" });
+      await vi.waitFor(() =>
+        expect(emu.requests.find((r) => r.path.startsWith("/v1/users/count"))?.aborted).toBe(true),
+      );
+    });
+  });
 
   describe("the budget", () => {
     it("cuts the last attempt's timeout to what is left of the budget", async () => {
