@@ -444,7 +444,8 @@ export const organizationRoutes: Route[] = [
     handler: ({ store, params }) => {
       const org = requireOrgById(store, params.organization_id);
       store.deleteOrganization(org);
-      return ok({ object: "organization", id: org.id, slug: org.slug, deleted: true });
+      // Clerk's DeletedObject for an organization carries no slug (omitted when empty).
+      return ok({ object: "organization", id: org.id, deleted: true });
     },
   },
   {

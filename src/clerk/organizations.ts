@@ -275,7 +275,8 @@ export async function updateOrganizationMetadata(
  * organization is looked up, and its absence is reported as deleted.
  * Source: `DELETE /v1/organizations/{organization_id}`; after a lost answer,
  * `GET /v1/organizations/{organization_id}`.
- * @returns the deleted organization's ID and slug, with a note when Clerk's answer was lost.
+ * @returns the deleted organization's ID (Clerk's DeletedObject names no slug), with a note
+ *   when Clerk's answer was lost.
  * @throws ToolError for an unknown organization (404) and when a lookup shows it is still there;
  *   OutcomeUnknown when the lookup fails; ClerkFailure otherwise.
  */
@@ -283,13 +284,13 @@ export async function deleteOrganization(
   clerk: ClerkGateway,
   organization_id: string,
   signal?: AbortSignal,
-): Promise<{ id: string; slug: string | null; note?: string }> {
+): Promise<{ id: string; note?: string }> {
   try {
     const deleted = await clerk.call((c) => c.organizations.deleteOrganization(organization_id), {
       idempotent: false,
       signal,
     });
-    return { id: deleted.id ?? organization_id, slug: deleted.slug ?? null };
+    return { id: deleted.id ?? organization_id };
   } catch (err) {
     rethrowUnlessClerkFailure(err);
     if (err.status === 404) throw organizationNotFound(organization_id, err);
@@ -312,7 +313,6 @@ export async function deleteOrganization(
     }
     return {
       id: organization_id,
-      slug: null,
       note: `Clerk's answer was lost (${describeFailure(err)}), but a lookup shows ${organization_id} no longer exists.`,
     };
   }

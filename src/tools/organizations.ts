@@ -193,7 +193,7 @@ export const deleteOrganizationTool = defineTool({
   description: "Delete an organization, its memberships and invitations. Irreversible.",
   toolset: "organizations",
   input: { organization_id: OrganizationId },
-  output: { id: z.string(), slug: z.string().nullable(), deleted: z.boolean() },
+  output: { id: z.string(), deleted: z.boolean() },
   annotations: DESTRUCTIVE,
   async confirm({ organization_id }, { clerk, signal }) {
     const org = await getOrganization(clerk, organization_id, signal);
@@ -209,10 +209,10 @@ export const deleteOrganizationTool = defineTool({
     };
   },
   async handler({ organization_id }, { clerk, signal }) {
-    const { id, slug, note } = await deleteOrganization(clerk, organization_id, signal);
+    const { id, note } = await deleteOrganization(clerk, organization_id, signal);
     return {
-      structured: { id, slug, deleted: true },
-      summary: `Deleted organization ${id}${slug ? ` (${slug})` : ""} with its memberships and invitations.${note ? ` ${note}` : ""}`,
+      structured: { id, deleted: true },
+      summary: `Deleted organization ${id} with its memberships and invitations.${note ? ` ${note}` : ""}`,
     };
   },
 });

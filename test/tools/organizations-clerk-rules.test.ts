@@ -132,4 +132,10 @@ describe("organization rules Clerk enforces", () => {
     });
     expect(stepDown.structuredContent).toMatchObject({ user_id: ADMIN, role: "org:member" });
   });
+
+  it("delete_organization reports the ID Clerk's DeletedObject carries, and no slug", async () => {
+    const result = await h.call("delete_organization", { organization_id: ORG });
+    expect(result.structuredContent).toEqual({ id: ORG, deleted: true });
+    expect(h.emu.requests[0]?.status).toBe(200);
+  });
 });

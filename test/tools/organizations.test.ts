@@ -215,7 +215,7 @@ describe("organization tools", () => {
     it("delete_organization deletes it; a second delete is a clear not-found with only the DELETE sent", async () => {
       const first = await h.call("delete_organization", { organization_id: ORG });
       expect(first.isError).toBeFalsy();
-      expect(first.structuredContent).toEqual({ id: ORG, slug: "acme", deleted: true });
+      expect(first.structuredContent).toEqual({ id: ORG, deleted: true });
       const second = await h.call("delete_organization", { organization_id: ORG });
       expect(second.isError).toBe(true);
       expect(textOf(second)).toMatch(
