@@ -12,7 +12,9 @@ import type { Confirmation } from "./types.js";
  */
 
 /** A patch for one metadata kind (`public_metadata`, `private_metadata`, `unsafe_metadata`). */
-export const MetadataPatch = z.record(z.string(), z.unknown());
+export const MetadataPatch = z.record(z.string(), z.unknown(), {
+  error: "expected a JSON object of keys to merge (null removes a key)",
+});
 
 export type MetadataJson = Record<string, unknown>;
 

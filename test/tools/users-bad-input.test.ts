@@ -60,7 +60,7 @@ const CASES: Case[] = [
         `${kind} ${JSON.stringify(v)}`,
         "update_user_metadata",
         { user_id: USER, [kind]: v },
-        new RegExp(`expected record, received \\w+ at ${kind}`),
+        new RegExp(`expected a JSON object of keys to merge \\(null removes a key\\) at ${kind}`),
       ],
     ),
   ),
