@@ -98,7 +98,7 @@ function seedExpiry(
   return status === "expired" ? Math.min(now, standard) - 1 : standard;
 }
 
-function slugify(name: string): string {
+export function slugify(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

@@ -7,6 +7,7 @@ import {
   type Store,
   type StoredMembership,
   type StoredOrganization,
+  slugify,
   ticketUrl,
 } from "../state.js";
 import type { InvitationStatus, OrganizationInvitationRecord } from "../types.js";
@@ -376,8 +377,11 @@ export const organizationRoutes: Route[] = [
     handler: ({ store, body }) => {
       const b = requireObjectBody(body);
       const name = requireName(b);
-      const rawSlug = optionalString(b, "slug");
-      const slug = rawSlug === undefined ? undefined : validSlug(store, rawSlug);
+      // Without a slug Clerk derives one from the name and the Unix time in seconds; that one can
+      // be taken too (the same name within a second).
+      const rawSlug =
+        optionalString(b, "slug") ?? `${slugify(name)}-${Math.floor(store.time() / 1000)}`;
+      const slug = validSlug(store, rawSlug);
       const createdBy = optionalString(b, "created_by");
       if (createdBy !== undefined && !store.users.has(createdBy)) {
         throw new ApiError(
@@ -390,7 +394,7 @@ export const organizationRoutes: Route[] = [
       const max = maxAllowed(b);
       const org = store.addOrganization({
         name,
-        ...(slug !== undefined ? { slug } : {}),
+        slug,
         ...(createdBy !== undefined
           ? { created_by: createdBy, members: [{ user_id: createdBy, role: ORG_ADMIN_ROLE }] }
           : {}),
@@ -398,8 +402,6 @@ export const organizationRoutes: Route[] = [
         public_metadata: optionalMetadata(b, "public_metadata") ?? {},
         private_metadata: optionalMetadata(b, "private_metadata") ?? {},
       });
-      if (slug === undefined && store.slugTaken(org.slug, org))
-        org.slug = `${org.slug}-${org.id.slice(4, 10).toLowerCase()}`;
       return ok(serializeOrganization(store, org, false));
     },
   },

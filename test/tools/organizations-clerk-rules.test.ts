@@ -85,6 +85,14 @@ describe("organization rules Clerk enforces", () => {
     expect(statuses()).toEqual(["POST 400"]);
   });
 
+  it("create_organization without a slug reports the slug Clerk derived (name plus Unix seconds)", async () => {
+    const result = await h.call("create_organization", { name: "Globex Corp" });
+    expect(result.structuredContent).toMatchObject({
+      slug: expect.stringMatching(/^globex-corp-\d{10}$/),
+    });
+    expect(h.emu.writes().map((w) => w.body)).toEqual([{ name: "Globex Corp" }]);
+  });
+
   it("pending invitations count toward max_allowed_memberships", async () => {
     // 2 members + 1 pending invitation = the limit of 3.
     const result = await h.call("create_organization_membership", {
