@@ -532,6 +532,8 @@ export const organizationRoutes: Route[] = [
       requireAnotherAdmin(org, m);
       const gone = serializeMembership(store, org, m);
       org.members.delete(m.user_id);
+      // Clerk deletes an organization whose last member is removed.
+      if (org.members.size === 0) store.deleteOrganization(org);
       return ok(gone);
     },
   },

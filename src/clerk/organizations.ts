@@ -490,7 +490,8 @@ export async function updateOrganizationMembership(
 }
 
 /**
- * Removes a user from an organization. Not retried (a repeat would answer 404 for a removal
+ * Removes a user from an organization; Clerk deletes the organization when that was its last
+ * member. Not retried (a repeat would answer 404 for a removal
  * that worked); after a lost answer the membership is looked up, and its absence is reported
  * as removed.
  * Source: `DELETE /v1/organizations/{organization_id}/memberships/{user_id}`; after a lost

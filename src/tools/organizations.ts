@@ -313,8 +313,13 @@ export const deleteOrganizationMembershipTool = defineTool({
       };
     }
     const who = membershipView(membership);
+    // Clerk deletes an organization when its last member is removed.
+    const last =
+      org?.members_count === 1
+        ? " They are its last member: Clerk then deletes the organization too, with its invitations. This cannot be undone."
+        : "";
     return {
-      message: `Remove ${who.identifier ?? user_id} (${user_id}, role ${who.role}) from ${where}? They lose access to it.`,
+      message: `Remove ${who.identifier ?? user_id} (${user_id}, role ${who.role}) from ${where}? They lose access to it.${last}`,
     };
   },
   async handler({ organization_id, user_id }, { clerk, signal }) {

@@ -1,3 +1,4 @@
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
@@ -139,6 +140,41 @@ describe("organization rules Clerk enforces", () => {
       role: "org:member",
     });
     expect(stepDown.structuredContent).toMatchObject({ user_id: ADMIN, role: "org:member" });
+  });
+
+  it("removing the last member deletes the organization: the question says so first", async () => {
+    const solo = await startHarness({
+      seed: {
+        users: [{ id: MEMBER, email_address: "member@acme.test" }],
+        organizations: [
+          {
+            id: "org_solo0000001",
+            name: "Solo",
+            slug: "solo",
+            members: [{ user_id: MEMBER, role: "org:member" }],
+          },
+        ],
+      },
+      capabilities: { elicitation: { form: {} } },
+    });
+    try {
+      const asked: string[] = [];
+      solo.client.setRequestHandler(ElicitRequestSchema, async (req) => {
+        asked.push(req.params.message);
+        return { action: "accept", content: { confirm: true } };
+      });
+      const result = await solo.call("delete_organization_membership", {
+        organization_id: "org_solo0000001",
+        user_id: MEMBER,
+      });
+      expect(result.isError).toBeFalsy();
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toMatch(/last member.*Clerk then deletes the organization/);
+      const gone = await solo.call("get_organization", { organization_id: "org_solo0000001" });
+      expect(textOf(gone)).toMatch(/does not exist/);
+    } finally {
+      await solo.close();
+    }
   });
 
   it("delete_organization reports the ID Clerk's DeletedObject carries, and no slug", async () => {
