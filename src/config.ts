@@ -129,7 +129,8 @@ An MCP server (stdio) for administering a Clerk instance. Each option has an env
 variable; the option wins over it.
 
   --toolsets LIST            toolsets to enable (default: all)            CLERK_MCP_TOOLSETS
-                             --toolsets "" enables none, for use with --tools
+                             invitations, organization_invitations, users,
+                             organizations; --toolsets "" enables none
   --tools LIST               single tools to add on top of the toolsets   CLERK_MCP_TOOLS
   --exclude-tools LIST       tools to remove; wins over the two above     CLERK_MCP_EXCLUDE_TOOLS
   --read-only                read-only tools only; wins over all          CLERK_MCP_READ_ONLY

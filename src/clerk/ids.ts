@@ -61,7 +61,7 @@ export const OrganizationInvitationId = idSchema(
   "list_organization_invitations finds IDs.",
 );
 /** Organization ID, `org_…`. */
-export const OrganizationId = idSchema("org_", "an organization", "The Clerk Dashboard shows it.");
+export const OrganizationId = idSchema("org_", "an organization", "list_organizations finds IDs.");
 /** User ID, `user_…`. Find IDs with `list_users`. */
 export const UserId = idSchema("user_", "a user", "list_users finds IDs.");
 

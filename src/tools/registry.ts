@@ -61,7 +61,9 @@ export function registerTools(
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: z.strictObject(tool.input),
+        inputSchema: z.strictObject(tool.input, {
+          error: (issue) => unknownArguments(issue, tool),
+        }),
         outputSchema: z.object(tool.output),
         annotations: { title: tool.title, ...tool.annotations },
       },
@@ -214,4 +216,23 @@ function successResult(result: ToolSuccess<Record<string, unknown>>): CallToolRe
   if (result.summary) content.push({ type: "text", text: redact(result.summary) });
   content.push({ type: "text", text: json });
   return { structuredContent: result.structured, content };
+}
+
+/**
+ * The message for arguments a tool does not take: names them, suggests the snake_case name
+ * when the model sent the camelCase one (`invitationId`), and lists what the tool takes.
+ * Other issues keep zod's message (undefined).
+ */
+export function unknownArguments(
+  issue: { code?: string; keys?: readonly string[] },
+  tool: Pick<AnyToolDefinition, "name" | "input">,
+): string | undefined {
+  if (issue.code !== "unrecognized_keys" || !issue.keys) return undefined;
+  const known = Object.keys(tool.input);
+  const named = issue.keys.map((key) => {
+    const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    return snake !== key && known.includes(snake) ? `${key} (did you mean ${snake}?)` : key;
+  });
+  const plural = named.length > 1 ? "s" : "";
+  return `${tool.name} does not take the argument${plural} ${named.join(", ")}; it takes ${known.join(", ") || "no arguments"}.`;
 }

@@ -60,14 +60,18 @@ describe("tool invariants", () => {
     }),
   );
 
-  it("every tool refuses an unknown argument, naming it, before any request", async () => {
+  it("every tool refuses an unknown argument, naming it and suggesting the snake_case one, before any request", async () => {
     expect(tools.length).toBeGreaterThan(0);
     for (const tool of tools) {
       h.emu.clearRequests();
       const result = await h.call(tool.name, { invitationId: "inv_1" });
       expect(result.isError, tool.name).toBe(true);
       expect(result.structuredContent, tool.name).toBeUndefined();
-      expect(textOf(result), tool.name).toMatch(/invitationId/);
+      const text = textOf(result);
+      expect(text, tool.name).toMatch(`${tool.name} does not take the argument invitationId`);
+      // The camelCase mistake is answered with the name the tool takes.
+      const takesInvitationId = "invitation_id" in (tool.inputSchema.properties ?? {});
+      expect(text.includes("did you mean invitation_id?"), tool.name).toBe(takesInvitationId);
       expect(h.emu.requests, tool.name).toHaveLength(0);
     }
   });

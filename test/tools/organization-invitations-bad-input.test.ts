@@ -46,7 +46,7 @@ const CASES: Case[] = [
     "organizationId instead",
     "list_organization_invitations",
     { organizationId: ORG },
-    /at organization_id\nUnrecognized key: "organizationId"/,
+    /at organization_id\n.*does not take the argument organizationId \(did you mean organization_id\?\)/,
   ],
   [
     "unknown status",

@@ -52,7 +52,7 @@ const CASES: Case[] = [
       /inv_abc000001 is an application invitation ID/,
     ],
     ["missing user_id", tool, baseOf(tool), /expected a user ID string \(user_…\) at user_id/],
-    ["userId instead", tool, { ...baseOf(tool), userId: USER }, /Unrecognized key: "userId"/],
+    ["userId instead", tool, { ...baseOf(tool), userId: USER }, /does not take the argument userId\b/],
   ]),
   ...(["x", [1], 3, true] as unknown[]).flatMap((v): Case[] =>
     ["public_metadata", "private_metadata", "unsafe_metadata"].map(
@@ -68,13 +68,13 @@ const CASES: Case[] = [
     "publicMetadata instead",
     "update_user_metadata",
     { user_id: USER, publicMetadata: { a: 1 } },
-    /Unrecognized key: "publicMetadata"/,
+    /does not take the argument publicMetadata\b/,
   ],
   [
     "metadata instead",
     "update_user_metadata",
     { user_id: USER, metadata: { a: 1 } },
-    /Unrecognized key: "metadata"/,
+    /does not take the argument metadata\b/,
   ],
   [
     "no patch at all",
@@ -123,7 +123,7 @@ const CASES: Case[] = [
     { order_by: "email_address" },
     /at order_by/,
   ],
-  ["an unknown key", "list_users", { banned: true }, /Unrecognized key: "banned"/],
+  ["an unknown key", "list_users", { banned: true }, /does not take the argument banned\b/],
 ];
 
 describeBadInput("users tools refuse bad input before any request", {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_CONTROLS, infoRequest, loadConfig } from "../../src/config.js";
+import { ConfigError, DEFAULT_CONTROLS, infoRequest, loadConfig, USAGE } from "../../src/config.js";
+import { TOOLSETS } from "../../src/safety/selection.js";
 
 const KEY = "sk_test_abcdefghijklmnopqrstuvwxyz0123";
 const env = (extra: Record<string, string> = {}) => ({ CLERK_SECRET_KEY: KEY, ...extra });
@@ -131,5 +132,12 @@ describe("loadConfig: operator controls", () => {
     expect(infoRequest(["--read-only", "-h"])).toBe("help");
     expect(infoRequest(["--version"])).toBe("version");
     expect(infoRequest(["--read-only"])).toBeUndefined();
+  });
+});
+
+describe("--help", () => {
+  it("names every toolset the server knows", () => {
+    const help = USAGE.replace(/\s+/g, " ");
+    for (const toolset of TOOLSETS) expect(help).toMatch(new RegExp(`\\b${toolset}\\b`));
   });
 });
