@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the main job, on real input. Starts the emulator with a few invitations,
  * spawns the built server over stdio with the MCP SDK's Client, and shows a person each call
- * and its structured result: list, revoke, revoke again, list again.
+ * and its structured result: list, revoke, revoke again, list again; then a user's metadata
+ * and an organization's members.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -10,8 +11,25 @@ import { startEmulator } from "../emulator/index.js";
 
 const DAY = 86_400_000;
 const now = Date.now();
+const ADA = "user_demoAda000000000000000000";
+const ORG = "org_demoAcme00000000000000000";
 const emu = await startEmulator({
   seed: {
+    users: [
+      { id: ADA, email_address: "ada@acme.example", first_name: "Ada", last_name: "Lovelace" },
+      { id: "user_demoAlan00000000000000000", email_address: "alan@acme.example" },
+    ],
+    organizations: [
+      {
+        id: ORG,
+        name: "Acme",
+        slug: "acme",
+        members: [
+          { user_id: ADA, role: "org:admin" },
+          { user_id: "user_demoAlan00000000000000000", role: "org:member" },
+        ],
+      },
+    ],
     invitations: [
       { email_address: "grace@example.com", created_at: now - 3 * DAY },
       {
@@ -100,6 +118,13 @@ try {
 
   rule("8. list_invitations, pending, again");
   await call("list_invitations", { status: "pending" });
+
+  rule("9. users: find one, then merge a key into their public_metadata");
+  await call("list_users", { query: "ada" });
+  await call("update_user_metadata", { user_id: ADA, public_metadata: { plan: "pro" } });
+
+  rule("10. organizations: the members of Acme");
+  await call("list_organization_memberships", { organization_id: ORG });
 
   rule("What Clerk's Backend API received (emulator request log)");
   for (const r of emu.requests) console.log(`${r.status} ${r.method} ${r.path}`);
