@@ -94,10 +94,13 @@ const serverPlugin = {
 };
 
 await rm("dist", { recursive: true, force: true });
+const toolListing = await prebuildToolListing();
 const [server] = await Promise.all([
   build({
     ...common,
     entryPoints: { server: "src/index.ts" },
+    // See src/tools/listing.ts: tools/list entries computed now rather than at every start.
+    define: { __CLERK_MCP_TOOL_LISTING__: JSON.stringify(toolListing) },
     outExtension: { ".js": ".cjs" },
     outdir: "dist",
     // `await import("@clerk/backend")` becomes a require() in a promise: a classic script
@@ -149,6 +152,41 @@ if (!noCache) {
   }
 }
 if (metafile) await writeFile("dist/meta.json", JSON.stringify(server.metafile));
+
+/**
+ * Every tool's `tools/list` entry, as `toolListing` (src/tools/listing.ts) makes it, as the
+ * JSON text of an object keyed by tool name: bundles a three-line script and runs it.
+ * @throws Error with the child's stderr when the script fails.
+ */
+async function prebuildToolListing() {
+  const script = await build({
+    ...common,
+    stdin: {
+      contents: `import { ALL_TOOLS } from "./src/tools/registry.ts";
+import { toolListing } from "./src/tools/listing.ts";
+process.stdout.write(JSON.stringify(Object.fromEntries(ALL_TOOLS.map((t) => [t.name, toolListing(t)]))));`,
+      resolveDir: process.cwd(),
+      loader: "ts",
+    },
+    write: false,
+    plugins: [serverPlugin],
+  });
+  // The script is too long for a command line: node reads it from stdin.
+  const child = spawn(process.execPath, ["-"], { stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin.end(script.outputFiles[0].text);
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    err += d;
+  });
+  const code = await new Promise((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`tool listing script exited (${code}): ${err}`);
+  JSON.parse(out);
+  return out;
+}
 
 /**
  * Runs server.cjs as the bin does, in a child that answers `initialize` and `tools/list` over

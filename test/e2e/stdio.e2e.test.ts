@@ -4,6 +4,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
+import { startHarness } from "../helpers/harness.js";
 import { assertBuilt, BIN, childEnv, spawnRaw, waitFor } from "../helpers/spawn.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
@@ -58,6 +59,20 @@ describe("stdio end to end (dist/index.js)", () => {
       );
     } finally {
       await client.close();
+    }
+  });
+
+  it("serves the same tools/list as the source (dist carries it prebuilt)", async () => {
+    const { client } = await connect();
+    const h = await startHarness();
+    try {
+      const fromDist = (await client.listTools()).tools;
+      const fromSource = (await h.client.listTools()).tools;
+      expect(fromDist.length).toBeGreaterThan(0);
+      expect(fromDist).toEqual(fromSource);
+    } finally {
+      await client.close();
+      await h.close();
     }
   });
 
