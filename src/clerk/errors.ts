@@ -115,6 +115,28 @@ export class OutcomeUnknown extends ToolError {
 }
 
 /**
+ * What a get by ID found: the resource, or Clerk's 404 saying there is none. The 404 is kept,
+ * not folded into undefined, so that the not-found error can name its status and trace ID
+ * and carry it as `clerkCause` for the audit log.
+ */
+export type Found<T> =
+  | { found: T; missing?: undefined }
+  | { found?: undefined; missing: ClerkFailure };
+
+/**
+ * Runs a get by ID (one `ClerkGateway.call`), returning Clerk's 404 as `{ missing }`.
+ * @throws the failure unchanged when it is not a 404 (or not a Clerk failure).
+ */
+export async function getById<T>(get: () => Promise<T>): Promise<Found<T>> {
+  try {
+    return { found: await get() };
+  } catch (err) {
+    if (err instanceof ClerkFailure && err.status === 404) return { missing: err };
+    throw err;
+  }
+}
+
+/**
  * Normalises what one attempt of a Clerk call threw.
  * @param err what `@clerk/backend` (or the fetch under it) threw.
  * @param ctx the attempt's context: a timeout, network error or cancellation recorded there by

@@ -13,7 +13,8 @@ export type RevokeResult<T = InvitationJson> =
   | { outcome: "revoked"; invitation: T; note?: string }
   | { outcome: "already_revoked"; invitation: T }
   | { outcome: "not_revocable"; invitation: T }
-  | { outcome: "not_found" };
+  /** `cause`: Clerk's 404, or the failure whose settling lookup found nothing. */
+  | { outcome: "not_found"; cause: ClerkFailure };
 
 /**
  * Lets a `ClerkFailure` through to be settled; rethrows cancellation and anything else
@@ -71,7 +72,7 @@ export async function revokeInvitation(
     return { outcome: "revoked", invitation: rawOf(revoked) as InvitationJson };
   } catch (err) {
     rethrowUnlessClerkFailure(err);
-    if (err.status === 404) return { outcome: "not_found" };
+    if (err.status === 404) return { outcome: "not_found", cause: err };
     if (err.status === 400 || err.outcomeUnknown) {
       return settleRevoke(id, err, () => findInvitation(clerk, id, signal), "list_invitations");
     }
@@ -106,7 +107,7 @@ export async function settleRevoke<T extends { status: string }>(
       cause,
     );
   }
-  if (!current) return { outcome: "not_found" };
+  if (!current) return { outcome: "not_found", cause };
   if (current.status === "revoked") {
     return refused
       ? { outcome: "already_revoked", invitation: current }
@@ -136,10 +137,11 @@ export interface CreateInvitationOptions {
   template_slug?: "invitation" | "waitlist_invitation" | undefined;
 }
 
+/** A conflict's `cause` is Clerk's refusal, for the single tool's error and the audit log. */
 export type CreateResult =
   | { outcome: "created"; invitation: InvitationJson; note?: string }
-  | { outcome: "already_invited"; error: string }
-  | { outcome: "already_a_user"; error: string };
+  | { outcome: "already_invited"; error: string; cause: ClerkFailure }
+  | { outcome: "already_a_user"; error: string; cause: ClerkFailure };
 
 /**
  * `@clerk/backend` snakecases the top-level keys only (`deepSnakecaseBodyParamKeys` is off for
@@ -166,12 +168,14 @@ function conflictOf(err: ClerkFailure, email: string): CreateResult | undefined 
     return {
       outcome: "already_invited",
       error: `${email} already has a pending invitation; pass ignore_existing: true to send another.`,
+      cause: err,
     };
   }
   if (err.hasCode("form_identifier_exists")) {
     return {
       outcome: "already_a_user",
       error: `${email} already belongs to a user of this instance, so there is no one to invite.`,
+      cause: err,
     };
   }
   return undefined;

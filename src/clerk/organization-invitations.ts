@@ -1,5 +1,5 @@
 import type { ClerkClient, ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, ToolError } from "./errors.js";
+import { ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
 import {
   type PendingLookup,
   type RevokeResult,
@@ -58,8 +58,8 @@ export async function listOrganizationInvitations(
 }
 
 /**
- * One organization invitation, or undefined when Clerk has no such invitation in that
- * organization (or no such organization: Clerk answers 404 for both).
+ * One organization invitation, or Clerk's 404 (`missing`) when it has no such invitation in
+ * that organization (or no such organization: Clerk answers 404 for both).
  * Source: `GET /v1/organizations/{organization_id}/invitations/{invitation_id}`.
  * @throws ClerkFailure for other failures.
  */
@@ -68,8 +68,8 @@ export async function getOrganizationInvitation(
   organization_id: string,
   invitation_id: string,
   signal?: AbortSignal,
-): Promise<OrganizationInvitationJson | undefined> {
-  try {
+): Promise<Found<OrganizationInvitationJson>> {
+  return getById(async () => {
     const inv = await clerk.call(
       (c) =>
         c.organizations.getOrganizationInvitation({
@@ -79,10 +79,7 @@ export async function getOrganizationInvitation(
       { idempotent: true, signal },
     );
     return rawOf(inv) as OrganizationInvitationJson;
-  } catch (err) {
-    if (err instanceof ClerkFailure && err.status === 404) return undefined;
-    throw err;
-  }
+  });
 }
 
 export interface CreateOrganizationInvitationParams {
@@ -146,13 +143,13 @@ export async function createOrganizationInvitation(
     }
     if (err.hasCode("duplicate_record")) {
       throw new ToolError(
-        `${p.email_address} already has a pending invitation to ${p.organization_id}; nothing changed. list_organization_invitations shows it.`,
+        `${p.email_address} already has a pending invitation to ${p.organization_id}; nothing changed. list_organization_invitations shows it. ${describeFailure(err)}`,
         err,
       );
     }
     if (err.hasCode("already_a_member_in_organization")) {
       throw new ToolError(
-        `${p.email_address} is already a member of ${p.organization_id}; nothing changed.`,
+        `${p.email_address} is already a member of ${p.organization_id}; nothing changed. ${describeFailure(err)}`,
         err,
       );
     }
@@ -238,7 +235,7 @@ export async function revokeOrganizationInvitation(
     return { outcome: "revoked", invitation: rawOf(inv) as OrganizationInvitationJson };
   } catch (err) {
     rethrowUnlessClerkFailure(err);
-    if (err.status === 404) return { outcome: "not_found" };
+    if (err.status === 404) return { outcome: "not_found", cause: err };
     if (err.status === 403) {
       throw new ToolError(
         `Clerk refused to revoke ${invitation_id}: ${requesting_user_id ? `requesting_user_id ${requesting_user_id} must be an administrator (org:admin) of ${organization_id}` : `Clerk requires the requesting user to be an administrator of ${organization_id}; pass requesting_user_id of one`}. Nothing changed. ${describeFailure(err)}`,
@@ -249,7 +246,8 @@ export async function revokeOrganizationInvitation(
       return settleRevoke(
         invitation_id,
         err,
-        () => getOrganizationInvitation(clerk, organization_id, invitation_id, signal),
+        async () =>
+          (await getOrganizationInvitation(clerk, organization_id, invitation_id, signal)).found,
         "get_organization_invitation",
       );
     }

@@ -1,5 +1,12 @@
 import type { ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, OutcomeUnknown, ToolError } from "./errors.js";
+import {
+  ClerkFailure,
+  describeFailure,
+  type Found,
+  getById,
+  OutcomeUnknown,
+  ToolError,
+} from "./errors.js";
 import { CLOCK_SKEW_MS, rethrowUnlessClerkFailure } from "./invitations.js";
 import { isoTime, type OrganizationJson, type OrganizationMembershipJson, rawOf } from "./views.js";
 
@@ -21,10 +28,17 @@ export interface Page<T> {
 /** Where an admin finds organization IDs, for messages. */
 const FIND_ORGS = "list_organizations finds IDs";
 
-/** The error for an organization Clerk does not have: the ID, and that nothing changed. */
-export function organizationNotFound(organization_id: string, cause?: ClerkFailure): ToolError {
+/**
+ * The error for an organization Clerk does not have: the ID, that nothing changed (for write
+ * tools), and Clerk's 404 (status, codes, trace ID).
+ */
+export function organizationNotFound(
+  organization_id: string,
+  cause: ClerkFailure,
+  write = true,
+): ToolError {
   return new ToolError(
-    `Organization ${organization_id} does not exist on this instance (or was already deleted); nothing changed. ${FIND_ORGS}.`,
+    `Organization ${organization_id} does not exist on this instance (or was already deleted)${write ? "; nothing changed" : ""}. ${FIND_ORGS}. ${describeFailure(cause)}`,
     cause,
   );
 }
@@ -45,14 +59,14 @@ function roleNotFound(role: string, err: ClerkFailure): ToolError | undefined {
 function onlyAdmin(organization_id: string, user_id: string, err: ClerkFailure) {
   if (!err.hasCode("organization_minimum_permissions_needed")) return undefined;
   return new ToolError(
-    `${user_id} is the only admin of ${organization_id}, and Clerk keeps at least one: make another member org:admin first (update_organization_membership). Nothing changed.`,
+    `${user_id} is the only admin of ${organization_id}, and Clerk keeps at least one: make another member org:admin first (update_organization_membership). Nothing changed. ${describeFailure(err)}`,
     err,
   );
 }
 
 function notMember(organization_id: string, user_id: string, cause: ClerkFailure): ToolError {
   return new ToolError(
-    `${user_id} is not a member of ${organization_id} (or there is no such organization); nothing changed. list_organization_memberships lists members.`,
+    `${user_id} is not a member of ${organization_id} (or there is no such organization); nothing changed. list_organization_memberships lists members. ${describeFailure(cause)}`,
     cause,
   );
 }
@@ -82,7 +96,8 @@ export async function listOrganizations(
 }
 
 /**
- * One organization with its members count, or undefined when Clerk has none with that ID.
+ * One organization with its members count, or Clerk's 404 (`missing`) when it has none with
+ * that ID (or slug: Clerk takes either).
  * Source: `GET /v1/organizations/{organization_id}?include_members_count=true`.
  * @throws ClerkFailure for failures other than 404.
  */
@@ -90,8 +105,8 @@ export async function getOrganization(
   clerk: ClerkGateway,
   organization_id: string,
   signal?: AbortSignal,
-): Promise<OrganizationJson | undefined> {
-  try {
+): Promise<Found<OrganizationJson>> {
+  return getById(async () => {
     const org = await clerk.call(
       (c) =>
         c.organizations.getOrganization({
@@ -101,10 +116,7 @@ export async function getOrganization(
       { idempotent: true, signal },
     );
     return rawOf(org) as OrganizationJson;
-  } catch (err) {
-    if (err instanceof ClerkFailure && err.status === 404) return undefined;
-    throw err;
-  }
+  });
 }
 
 export interface CreateOrganizationParams {
@@ -167,7 +179,7 @@ export async function createOrganization(
     }
     let found: OrganizationJson | undefined;
     try {
-      found = await getOrganization(clerk, p.slug, signal);
+      found = (await getOrganization(clerk, p.slug, signal)).found;
     } catch {
       throw new OutcomeUnknown(
         `The outcome is unknown: the ${request} and slug ${p.slug} could not be looked up afterwards. Check with list_organizations (query "${p.slug}") before retrying.`,
@@ -298,7 +310,7 @@ export async function deleteOrganization(
     const request = `delete request for ${organization_id} failed (${describeFailure(err)})`;
     let still: OrganizationJson | undefined;
     try {
-      still = await getOrganization(clerk, organization_id, signal);
+      still = (await getOrganization(clerk, organization_id, signal)).found;
     } catch {
       throw new OutcomeUnknown(
         `The outcome is unknown: the ${request} and the organization could not be looked up afterwards. Check with get_organization before retrying.`,
@@ -416,7 +428,7 @@ export async function createOrganizationMembership(
     const what = `${p.user_id} to ${p.organization_id}`;
     if (err.hasCode("already_a_member_in_organization")) {
       throw new ToolError(
-        `${p.user_id} is already a member of ${p.organization_id}; nothing changed. update_organization_membership changes a member's role.`,
+        `${p.user_id} is already a member of ${p.organization_id}; nothing changed. update_organization_membership changes a member's role. ${describeFailure(err)}`,
         err,
       );
     }

@@ -1,5 +1,5 @@
 import type { ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, ToolError } from "./errors.js";
+import { ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
 import { primaryEmail, rawOf, type UserJson } from "./views.js";
 
 /**
@@ -56,7 +56,7 @@ export async function listUsers(
 }
 
 /**
- * One user, or undefined when Clerk has no user with that ID.
+ * One user, or Clerk's 404 (`missing`) when it has no user with that ID.
  * Source: `GET /v1/users/{user_id}`.
  * @throws ClerkFailure for other failures.
  */
@@ -64,14 +64,11 @@ export async function getUser(
   clerk: ClerkGateway,
   user_id: string,
   signal?: AbortSignal,
-): Promise<UserJson | undefined> {
-  try {
+): Promise<Found<UserJson>> {
+  return getById(async () => {
     const user = await clerk.call((c) => c.users.getUser(user_id), { idempotent: true, signal });
     return rawOf(user) as UserJson;
-  } catch (err) {
-    if (err instanceof ClerkFailure && err.status === 404) return undefined;
-    throw err;
-  }
+  });
 }
 
 /** The three metadata kinds a patch may carry, as Clerk's wire names them. */
@@ -133,8 +130,9 @@ export async function setBanned(
   banned: boolean,
   signal?: AbortSignal,
 ): Promise<BanResult> {
-  const current = await getUser(clerk, user_id, signal);
-  if (!current) throw userNotFound(user_id, true);
+  const lookup = await getUser(clerk, user_id, signal);
+  if (lookup.missing) throw userNotFound(user_id, true, lookup.missing);
+  const current = lookup.found;
   if ((current.banned ?? false) === banned) return { outcome: "unchanged", user: current };
   try {
     const user = await clerk.call(
@@ -159,11 +157,11 @@ export function describeUser(user: UserJson): string {
 /**
  * The error for a user ID Clerk does not know.
  * @param write true for write tools: the message then says that nothing changed.
- * @param cause Clerk's 404, whose codes and trace ID the message then ends with.
+ * @param cause Clerk's 404, whose status, codes and trace ID the message ends with.
  */
-export function userNotFound(user_id: string, write: boolean, cause?: ClerkFailure): ToolError {
+export function userNotFound(user_id: string, write: boolean, cause: ClerkFailure): ToolError {
   const text = `Clerk has no user ${user_id}. list_users finds IDs by email address, name or username.${write ? " Nothing changed." : ""}`;
-  return new ToolError(cause ? `${text} ${describeFailure(cause)}` : text, cause);
+  return new ToolError(`${text} ${describeFailure(cause)}`, cause);
 }
 
 /** A write's 404 as `userNotFound`; anything else is returned to be rethrown as it is. */

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
+import { ClerkFailure, describeFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
 import { InvitationId } from "../clerk/ids.js";
 import {
   type BulkRevokeItem,
@@ -140,7 +140,8 @@ export const revokeInvitationTool = defineTool({
       }
       case "not_found":
         throw new ToolError(
-          `There is no application invitation ${invitation_id} on this instance. list_invitations finds IDs; organization invitations (orginv_…) are separate.`,
+          `There is no application invitation ${invitation_id} on this instance. list_invitations finds IDs; organization invitations (orginv_…) are separate. ${describeFailure(result.cause)}`,
+          result.cause,
         );
     }
   },
@@ -293,7 +294,12 @@ export const createInvitationTool = defineTool({
   annotations: INVITE,
   async handler({ email_address, ...options }, { clerk, signal }) {
     const result = await createInvitation(clerk, email_address, options, signal);
-    if (result.outcome !== "created") throw new ToolError(`${result.error} Nothing changed.`);
+    if (result.outcome !== "created") {
+      throw new ToolError(
+        `${result.error} Nothing changed. ${describeFailure(result.cause)}`,
+        result.cause,
+      );
+    }
     const view = invitationWithUrlView(result.invitation);
     const how = options.notify ? "Clerk emailed the link" : "No email was sent: share the url";
     return {

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ToolError } from "../clerk/errors.js";
+import { type ClerkFailure, describeFailure, ToolError } from "../clerk/errors.js";
 import { OrganizationId, OrganizationInvitationId, UserId } from "../clerk/ids.js";
 import {
   createOrganizationInvitation,
@@ -91,8 +91,8 @@ export const getOrganizationInvitationTool = defineTool({
   annotations: READ,
   async handler({ organization_id, invitation_id }, { clerk, signal }) {
     const inv = await getOrganizationInvitation(clerk, organization_id, invitation_id, signal);
-    if (!inv) throw notFound(organization_id, invitation_id);
-    return { structured: organizationInvitationView(inv) };
+    if (inv.missing) throw notFound(organization_id, invitation_id, inv.missing);
+    return { structured: organizationInvitationView(inv.found) };
   },
 });
 
@@ -140,7 +140,12 @@ export const revokeOrganizationInvitationTool = defineTool({
   output: OrganizationInvitationView.shape,
   annotations: DESTRUCTIVE,
   async confirm({ organization_id, invitation_id }, { clerk, signal }) {
-    const inv = await getOrganizationInvitation(clerk, organization_id, invitation_id, signal);
+    const { found: inv } = await getOrganizationInvitation(
+      clerk,
+      organization_id,
+      invitation_id,
+      signal,
+    );
     if (inv && SETTLED_STATUSES.has(inv.status)) return undefined;
     if (!inv) {
       return {
@@ -172,14 +177,16 @@ export const revokeOrganizationInvitationTool = defineTool({
         );
       }
       case "not_found":
-        throw notFound(organization_id, invitation_id);
+        throw notFound(organization_id, invitation_id, result.cause);
     }
   },
 });
 
-function notFound(organization_id: string, invitation_id: string): ToolError {
+/** The error for an invitation Clerk does not have, ending with Clerk's answer (`cause`). */
+function notFound(organization_id: string, invitation_id: string, cause: ClerkFailure): ToolError {
   return new ToolError(
-    `Clerk has no invitation ${invitation_id} in organization ${organization_id} (or no such organization). list_organization_invitations finds IDs; application invitations (inv_…) are separate.`,
+    `Clerk has no invitation ${invitation_id} in organization ${organization_id} (or no such organization). list_organization_invitations finds IDs; application invitations (inv_…) are separate. ${describeFailure(cause)}`,
+    cause,
   );
 }
 

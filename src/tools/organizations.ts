@@ -98,8 +98,8 @@ export const getOrganizationTool = defineTool({
   annotations: READ,
   async handler({ organization_id }, { clerk, signal }) {
     const org = await getOrganization(clerk, organization_id, signal);
-    if (!org) throw organizationNotFound(organization_id);
-    return { structured: organizationView(org) };
+    if (org.missing) throw organizationNotFound(organization_id, org.missing, false);
+    return { structured: organizationView(org.found) };
   },
 });
 
@@ -167,7 +167,7 @@ export const updateOrganizationMetadataTool = defineTool({
     const kinds = patchedKinds(args, METADATA_KINDS);
     // The handler refuses an empty patch before any request.
     if (kinds.length === 0) return undefined;
-    const org = await getOrganization(clerk, args.organization_id, signal);
+    const { found: org } = await getOrganization(clerk, args.organization_id, signal);
     return mergeQuestion(
       org,
       args,
@@ -196,7 +196,7 @@ export const deleteOrganizationTool = defineTool({
   output: { id: z.string(), deleted: z.boolean() },
   annotations: DESTRUCTIVE,
   async confirm({ organization_id }, { clerk, signal }) {
-    const org = await getOrganization(clerk, organization_id, signal);
+    const { found: org } = await getOrganization(clerk, organization_id, signal);
     if (!org) {
       return {
         message: `Delete organization ${organization_id} (not found by lookup)? If it exists, it is deleted with all its memberships and invitations. This cannot be undone.`,
@@ -302,7 +302,7 @@ export const deleteOrganizationMembershipTool = defineTool({
   output: { organization_id: z.string(), user_id: z.string(), deleted: z.boolean() },
   annotations: DESTRUCTIVE,
   async confirm({ organization_id, user_id }, { clerk, signal }) {
-    const [membership, org] = await Promise.all([
+    const [membership, { found: org }] = await Promise.all([
       findMembership(clerk, organization_id, user_id, signal),
       getOrganization(clerk, organization_id, signal),
     ]);

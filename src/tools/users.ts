@@ -80,8 +80,8 @@ export const getUserTool = defineTool({
   annotations: READ,
   async handler({ user_id }, { clerk, signal }) {
     const user = await getUser(clerk, user_id, signal);
-    if (!user) throw userNotFound(user_id, false);
-    return { structured: userDetailView(user) };
+    if (user.missing) throw userNotFound(user_id, false, user.missing);
+    return { structured: userDetailView(user.found) };
   },
 });
 
@@ -105,7 +105,7 @@ export const updateUserMetadataTool = defineTool({
     const kinds = patchedKinds(args, METADATA_KINDS);
     // The handler refuses an empty patch before any request.
     if (kinds.length === 0) return undefined;
-    const user = await getUser(clerk, args.user_id, signal);
+    const { found: user } = await getUser(clerk, args.user_id, signal);
     return mergeQuestion(user, args, kinds, user ? describeUser(user) : args.user_id);
   },
   async handler(args, { clerk, signal }) {
@@ -142,7 +142,7 @@ export const banUserTool = defineTool({
   output: UserView.shape,
   annotations: DESTRUCTIVE,
   async confirm({ user_id }, { clerk, signal }) {
-    return banQuestion(await getUser(clerk, user_id, signal), user_id);
+    return banQuestion((await getUser(clerk, user_id, signal)).found, user_id);
   },
   async handler({ user_id }, { clerk, signal }) {
     const result = await setBanned(clerk, user_id, true, signal);

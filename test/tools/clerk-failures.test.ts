@@ -1,0 +1,364 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ALL_TOOLS } from "../../src/tools/registry.js";
+import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+
+/**
+ * Every error result born from a Clerk answer names the HTTP status, Clerk's code and
+ * clerk_trace_id, once; for write tools the audit log's outcome line records the status and
+ * trace ID. The emulator answers the request with the error Clerk gives on that path.
+ */
+
+const INV = "inv_missing000000000000000001";
+const ORG = "org_missing000000000000000001";
+const ORGINV = "orginv_missing00000000000001";
+const USER = "user_missing00000000000000001";
+
+interface Row {
+  name: string;
+  tool: string;
+  args: Record<string, unknown>;
+  method: string;
+  path: string;
+  status: number;
+  code: string;
+  /** Every request the emulator must see, in order ("METHOD /path" without the query). */
+  sent: string[];
+}
+
+const rows: Row[] = [
+  {
+    name: "revoke_invitation: unknown ID (404)",
+    tool: "revoke_invitation",
+    args: { invitation_id: INV },
+    method: "POST",
+    path: `/v1/invitations/${INV}/revoke`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`POST /v1/invitations/${INV}/revoke`],
+  },
+  {
+    name: "create_invitation: already a user (422)",
+    tool: "create_invitation",
+    args: { email_address: "ada@example.com" },
+    method: "POST",
+    path: "/v1/invitations",
+    status: 422,
+    code: "form_identifier_exists",
+    sent: ["POST /v1/invitations"],
+  },
+  {
+    name: "create_invitation: already invited (400)",
+    tool: "create_invitation",
+    args: { email_address: "ada@example.com" },
+    method: "POST",
+    path: "/v1/invitations",
+    status: 400,
+    code: "duplicate_record",
+    sent: ["POST /v1/invitations"],
+  },
+  {
+    name: "create_invitations: every address refused (403)",
+    tool: "create_invitations",
+    args: { email_addresses: ["ada@example.com"] },
+    method: "POST",
+    path: "/v1/invitations/bulk",
+    status: 403,
+    code: "authorization_invalid",
+    sent: ["POST /v1/invitations/bulk"],
+  },
+  {
+    name: "revoke_invitations: every revoke refused (403)",
+    tool: "revoke_invitations",
+    args: { invitation_ids: [INV] },
+    method: "POST",
+    path: `/v1/invitations/${INV}/revoke`,
+    status: 403,
+    code: "authorization_invalid",
+    sent: [`POST /v1/invitations/${INV}/revoke`],
+  },
+  {
+    name: "create_organization_invitation: already invited (400)",
+    tool: "create_organization_invitation",
+    args: { organization_id: ORG, email_address: "ada@example.com", role: "org:member" },
+    method: "POST",
+    path: `/v1/organizations/${ORG}/invitations`,
+    status: 400,
+    code: "duplicate_record",
+    sent: [`POST /v1/organizations/${ORG}/invitations`],
+  },
+  {
+    name: "create_organization_invitation: already a member (400)",
+    tool: "create_organization_invitation",
+    args: { organization_id: ORG, email_address: "ada@example.com", role: "org:member" },
+    method: "POST",
+    path: `/v1/organizations/${ORG}/invitations`,
+    status: 400,
+    code: "already_a_member_in_organization",
+    sent: [`POST /v1/organizations/${ORG}/invitations`],
+  },
+  {
+    name: "revoke_organization_invitation: unknown orginv_ (404)",
+    tool: "revoke_organization_invitation",
+    args: { organization_id: ORG, invitation_id: ORGINV },
+    method: "POST",
+    path: `/v1/organizations/${ORG}/invitations/${ORGINV}/revoke`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`POST /v1/organizations/${ORG}/invitations/${ORGINV}/revoke`],
+  },
+  {
+    name: "update_user_metadata: unknown user (404)",
+    tool: "update_user_metadata",
+    args: { user_id: USER, public_metadata: { plan: "pro" } },
+    method: "PATCH",
+    path: `/v1/users/${USER}/metadata`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`PATCH /v1/users/${USER}/metadata`],
+  },
+  {
+    name: "ban_user: unknown user (404 on its lookup)",
+    tool: "ban_user",
+    args: { user_id: USER },
+    method: "GET",
+    path: `/v1/users/${USER}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/users/${USER}`],
+  },
+  {
+    name: "unban_user: unknown user (404 on its lookup)",
+    tool: "unban_user",
+    args: { user_id: USER },
+    method: "GET",
+    path: `/v1/users/${USER}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/users/${USER}`],
+  },
+  {
+    name: "create_organization: slug taken (422)",
+    tool: "create_organization",
+    args: { name: "Acme", slug: "acme" },
+    method: "POST",
+    path: "/v1/organizations",
+    status: 422,
+    code: "form_identifier_exists",
+    sent: ["POST /v1/organizations"],
+  },
+  {
+    name: "update_organization: unknown organization (404)",
+    tool: "update_organization",
+    args: { organization_id: ORG, name: "Acme" },
+    method: "PATCH",
+    path: `/v1/organizations/${ORG}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`PATCH /v1/organizations/${ORG}`],
+  },
+  {
+    name: "update_organization_metadata: unknown organization (404)",
+    tool: "update_organization_metadata",
+    args: { organization_id: ORG, public_metadata: { plan: "pro" } },
+    method: "PATCH",
+    path: `/v1/organizations/${ORG}/metadata`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`PATCH /v1/organizations/${ORG}/metadata`],
+  },
+  {
+    name: "delete_organization: unknown organization (404)",
+    tool: "delete_organization",
+    args: { organization_id: ORG },
+    method: "DELETE",
+    path: `/v1/organizations/${ORG}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`DELETE /v1/organizations/${ORG}`],
+  },
+  {
+    name: "create_organization_membership: already a member (400)",
+    tool: "create_organization_membership",
+    args: { organization_id: ORG, user_id: USER, role: "org:member" },
+    method: "POST",
+    path: `/v1/organizations/${ORG}/memberships`,
+    status: 400,
+    code: "already_a_member_in_organization",
+    sent: [`POST /v1/organizations/${ORG}/memberships`],
+  },
+  {
+    name: "update_organization_membership: not a member (404)",
+    tool: "update_organization_membership",
+    args: { organization_id: ORG, user_id: USER, role: "org:member" },
+    method: "PATCH",
+    path: `/v1/organizations/${ORG}/memberships/${USER}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`PATCH /v1/organizations/${ORG}/memberships/${USER}`],
+  },
+  {
+    name: "update_organization_membership: the only admin (400)",
+    tool: "update_organization_membership",
+    args: { organization_id: ORG, user_id: USER, role: "org:member" },
+    method: "PATCH",
+    path: `/v1/organizations/${ORG}/memberships/${USER}`,
+    status: 400,
+    code: "organization_minimum_permissions_needed",
+    sent: [`PATCH /v1/organizations/${ORG}/memberships/${USER}`],
+  },
+  {
+    name: "delete_organization_membership: not a member (404)",
+    tool: "delete_organization_membership",
+    args: { organization_id: ORG, user_id: USER },
+    method: "DELETE",
+    path: `/v1/organizations/${ORG}/memberships/${USER}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`DELETE /v1/organizations/${ORG}/memberships/${USER}`],
+  },
+  {
+    name: "delete_organization_membership: the only admin (400)",
+    tool: "delete_organization_membership",
+    args: { organization_id: ORG, user_id: USER },
+    method: "DELETE",
+    path: `/v1/organizations/${ORG}/memberships/${USER}`,
+    status: 400,
+    code: "organization_minimum_permissions_needed",
+    sent: [`DELETE /v1/organizations/${ORG}/memberships/${USER}`],
+  },
+  // Read tools with a not-found path.
+  {
+    name: "get_user: unknown user (404)",
+    tool: "get_user",
+    args: { user_id: USER },
+    method: "GET",
+    path: `/v1/users/${USER}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/users/${USER}`],
+  },
+  {
+    name: "get_organization: unknown organization (404)",
+    tool: "get_organization",
+    args: { organization_id: ORG },
+    method: "GET",
+    path: `/v1/organizations/${ORG}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/organizations/${ORG}`],
+  },
+  {
+    name: "get_organization_invitation: unknown orginv_ (404)",
+    tool: "get_organization_invitation",
+    args: { organization_id: ORG, invitation_id: ORGINV },
+    method: "GET",
+    path: `/v1/organizations/${ORG}/invitations/${ORGINV}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/organizations/${ORG}/invitations/${ORGINV}`],
+  },
+  {
+    name: "list_organization_invitations: unknown organization (404)",
+    tool: "list_organization_invitations",
+    args: { organization_id: ORG },
+    method: "GET",
+    path: `/v1/organizations/${ORG}/invitations`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/organizations/${ORG}/invitations`],
+  },
+  {
+    name: "list_organization_memberships: unknown organization (404)",
+    tool: "list_organization_memberships",
+    args: { organization_id: ORG },
+    method: "GET",
+    path: `/v1/organizations/${ORG}/memberships`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/organizations/${ORG}/memberships`],
+  },
+];
+
+const writeTools = ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name);
+
+let h: Harness | undefined;
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "clerk-failures-"));
+  file = join(dir, "audit.jsonl");
+});
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const auditLines = () =>
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
+
+describe("errors born from a Clerk failure", () => {
+  it("cover every write tool", () => {
+    expect(new Set(rows.map((r) => r.tool))).toEqual(new Set([...writeTools, ...readRows()]));
+    for (const tool of writeTools) expect(rows.some((r) => r.tool === tool)).toBe(true);
+  });
+
+  it.each(rows)("$name: the text and the audit line carry status and trace ID", async (row) => {
+    h = await startHarness({ config: { auditLog: file, confirm: false } });
+    const trace = `trace_${row.tool}_${row.status}`;
+    h.emu.inject({
+      method: row.method,
+      path: row.path,
+      status: row.status,
+      body: {
+        errors: [
+          {
+            code: row.code,
+            message: "refused",
+            long_message: `Clerk's long message for ${row.code}.`,
+            meta: {},
+          },
+        ],
+        clerk_trace_id: trace,
+      },
+    });
+
+    const result = await h.call(row.tool, row.args);
+
+    expect(result.isError).toBe(true);
+    expect(result).not.toHaveProperty("structuredContent");
+    const text = textOf(result);
+    expect(text).toContain(`HTTP ${row.status}`);
+    expect(text).toContain(row.code);
+    expect(text).toContain(`Clerk's long message for ${row.code}.`);
+    // describeFailure once, not twice.
+    expect(text.split(trace).length - 1).toBe(1);
+    expect(h.emu.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual(row.sent);
+    expect(h.emu.requests.at(-1)?.status).toBe(row.status);
+
+    if (writeTools.includes(row.tool)) {
+      const lines = auditLines();
+      expect(lines.map((l) => l.stage)).toEqual(["intent", "outcome"]);
+      expect(lines[1]).toMatchObject({
+        tool: row.tool,
+        outcome: "failed",
+        http_status: row.status,
+        clerk_trace_id: trace,
+      });
+    } else {
+      expect(auditLines()).toEqual([]);
+    }
+  });
+});
+
+function readRows(): string[] {
+  return rows.map((r) => r.tool).filter((t) => !writeTools.includes(t));
+}
