@@ -30,8 +30,11 @@ export interface AttemptContext {
   networkError?: string;
   /** Set by the wrapper when the failure proves the request never left: no connection was made. */
   notSent?: boolean;
-  /** Set by the wrapper: stops the attempt's timers and listeners once `withAttempt` is done. */
-  release?: () => void;
+  /**
+   * Set by the wrapper: stops the attempt's timers and listeners once `withAttempt` is done,
+   * and with `failed`, aborts its requests still in flight.
+   */
+  release?: (failed: boolean) => void;
 }
 
 /** The attempt whose operation is being invoked right now; see the module's comment. */
@@ -57,12 +60,21 @@ export async function withAttempt<T>(ctx: AttemptContext, fn: () => Promise<T>):
   } finally {
     invoking = outer;
   }
+  let failed = true;
   try {
-    return await pending;
+    const value = await pending;
+    failed = false;
+    return value;
   } finally {
-    ctx.release?.();
+    ctx.release?.(failed);
   }
 }
+
+/**
+ * The reason given when an attempt that failed ends with a request still in flight. One object
+ * for all: `abort()` without a reason builds a DOMException, stack and all, every time.
+ */
+const ATTEMPT_FAILED = Object.freeze(new Error("the attempt this request belonged to failed"));
 
 /** Installs the wrapper into `globalThis.fetch`. Idempotent. Must run before the SDK loads. */
 export function installFetchWrapper(): void {
@@ -100,14 +112,13 @@ async function attempt(
   if (ctx.signal?.aborted) cancel();
   else ctx.signal?.addEventListener("abort", cancel, { once: true });
   const previous = ctx.release;
-  ctx.release = () => {
-    previous?.();
+  ctx.release = (failed) => {
+    previous?.(failed);
     clearTimeout(timer);
     ctx.signal?.removeEventListener("abort", cancel);
-    // An operation that started two requests settles as soon as one fails; the other is of no
-    // use any more and must not outlive the attempt. A request that has finished is not
-    // affected.
-    controller.abort();
+    // An operation that started two requests fails as soon as one does; the other is of no use
+    // any more and must not outlive the attempt. After a success every request has finished.
+    if (failed) controller.abort(ATTEMPT_FAILED);
   };
   const { signal } = controller;
   let res: Response;
