@@ -30,7 +30,16 @@ export interface ClerkFailureFacts {
   detail?: string;
   /** The request provably never reached Clerk (no connection could be made). */
   notSent?: boolean;
+  /** The API's `host[:port]` the request was sent to, for network failures. */
+  host?: string | undefined;
 }
+
+/**
+ * fetch failures that mean the configured API URL leads nowhere (refused, unknown host, a port
+ * fetch will not use), as the fetch wrapper words them: a setup mistake, not a passing fault.
+ * EAI_AGAIN (a DNS server not answering) and resets may pass, so they are not listed.
+ */
+const SETUP_FAILURE = /^(ECONNREFUSED|ENOTFOUND)\b|^(bad port|unknown scheme)$/;
 
 /** A failed Backend API call, normalised from whatever `@clerk/backend` or fetch threw. */
 export class ClerkFailure extends Error {
@@ -42,6 +51,7 @@ export class ClerkFailure extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly bodySnippet: string | undefined;
   readonly notSent: boolean;
+  readonly host: string | undefined;
 
   // Everything here came from the network, and a misbehaving proxy or gateway may echo the
   // request's Authorization header back: redacted once, here, so that no text built from a
@@ -59,6 +69,7 @@ export class ClerkFailure extends Error {
     this.retryAfterSeconds = facts.retryAfterSeconds;
     this.bodySnippet = facts.bodySnippet === undefined ? undefined : redact(facts.bodySnippet);
     this.notSent = facts.notSent ?? false;
+    this.host = facts.host;
   }
 
   /** The call was cancelled (MCP `notifications/cancelled`). */
@@ -75,6 +86,19 @@ export class ClerkFailure extends Error {
       this.status === 503 ||
       this.status === 504
     );
+  }
+
+  /**
+   * No connection to the API could be made for a reason that will not go away by itself: the
+   * configured API URL is wrong, or the API is not reachable from this machine.
+   */
+  get setupFailure(): boolean {
+    return this.kind === "network" && this.notSent && SETUP_FAILURE.test(this.networkReason);
+  }
+
+  /** The fetch wrapper's reason for a network failure (e.g. `ECONNREFUSED: connect …`). */
+  get networkReason(): string {
+    return this.errors[0]?.message || this.message || "no detail";
   }
 
   /** Clerk may or may not have applied a write that failed this way. */
@@ -152,7 +176,12 @@ export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): C
   if (err instanceof ClerkFailure) return err;
   if (ctx?.failure) {
     const detail = ctx.networkError ?? (err instanceof Error ? err.message : String(err));
-    return new ClerkFailure({ kind: ctx.failure, detail, notSent: ctx.notSent ?? false });
+    return new ClerkFailure({
+      kind: ctx.failure,
+      detail,
+      notSent: ctx.notSent ?? false,
+      host: ctx.host,
+    });
   }
   if (isClerkAPIResponseError(err)) {
     const errors: ClerkErrorItem[] = err.errors.map((e) => ({
@@ -181,7 +210,12 @@ export function describeFailure(f: ClerkFailure): string {
     case "timeout":
       return "Clerk did not answer in time (the request timed out).";
     case "network":
-      return `Could not reach Clerk's Backend API (${f.errors[0]?.message || f.message || "no detail"}).`;
+      if (f.setupFailure) {
+        // The code alone ("ECONNREFUSED"): the rest repeats the host and port named before it.
+        const reason = f.networkReason.split(":")[0];
+        return `Could not connect to Clerk's Backend API${f.host ? ` at ${f.host}` : ""} (${reason}).`;
+      }
+      return `Could not reach Clerk's Backend API (${f.networkReason}).`;
     case "cancelled":
       return "The request was cancelled.";
     case "http":
@@ -201,6 +235,9 @@ export function describeFailure(f: ClerkFailure): string {
 
 /** What the model should do next, by status. */
 function advice(f: ClerkFailure): string {
+  if (f.setupFailure) {
+    return "Check CLERK_API_URL and that the API is reachable from this machine; retrying will not help until then.";
+  }
   if (f.kind === "timeout" || f.kind === "network" || (f.status ?? 0) >= 500) {
     return "This is likely temporary: try again shortly.";
   }

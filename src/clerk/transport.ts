@@ -30,6 +30,8 @@ export interface AttemptContext {
   networkError?: string;
   /** Set by the wrapper when the failure proves the request never left: no connection was made. */
   notSent?: boolean;
+  /** Set by the wrapper when fetch failed below HTTP: the request's `host[:port]`, for messages. */
+  host?: string;
   /**
    * Set by the wrapper: stops the attempt's timers and listeners once `withAttempt` is done,
    * and with `failed`, aborts its requests still in flight.
@@ -129,6 +131,7 @@ async function attempt(
     // The SDK keeps only fetch's own message ("fetch failed"); the reason is in its cause.
     ctx.networkError ??= networkReason(err);
     ctx.notSent ??= neverConnected(err);
+    ctx.host ??= hostOf(input);
     throw err;
   }
   const type = res.headers.get("content-type") ?? "";
@@ -139,6 +142,9 @@ async function attempt(
   return res;
 }
 
+/** undici's messages for URLs fetch refuses before opening anything (the fetch spec's port block list). */
+const REFUSED_BY_FETCH: ReadonlySet<string> = new Set(["bad port", "unknown scheme"]);
+
 /**
  * True only when fetch failed while resolving the host or opening the connection, so the
  * request cannot have reached Clerk. The same codes (EHOSTUNREACH…) can also end a live
@@ -147,6 +153,7 @@ async function attempt(
  */
 function neverConnected(err: unknown): boolean {
   const cause = err instanceof Error ? err.cause : undefined;
+  if (cause instanceof Error && REFUSED_BY_FETCH.has(cause.message)) return true;
   const attempts: unknown[] = cause instanceof AggregateError ? cause.errors : [cause];
   return (
     attempts.length > 0 &&
@@ -155,6 +162,12 @@ function neverConnected(err: unknown): boolean {
       return syscall === "connect" || syscall === "getaddrinfo";
     })
   );
+}
+
+/** The request's `host[:port]` (never its user info or path), or undefined when unparsable. */
+function hostOf(input: Parameters<Fetch>[0]): string | undefined {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  return URL.canParse(url) ? new URL(url).host : undefined;
 }
 
 function networkReason(err: unknown): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ClerkFailure, ToolError, toErrorResult } from "../../src/clerk/errors.js";
+import { ClerkFailure, ToolError, toClerkFailure, toErrorResult } from "../../src/clerk/errors.js";
 import type { Logger } from "../../src/log.js";
 import { redact } from "../../src/log.js";
 
@@ -78,6 +78,46 @@ describe("toErrorResult", () => {
     expect(result).not.toHaveProperty("structuredContent");
     for (const p of patterns) expect(text(result)).toMatch(p);
     expect(log.lines).toEqual([]);
+  });
+
+  describe("network failures", () => {
+    const SETUP =
+      /CLERK_API_URL and that the API is reachable from this machine; retrying will not help until then/;
+    /** What the fetch wrapper records for a fetch that failed below HTTP, as toClerkFailure reads it. */
+    const network = (networkError: string, notSent: boolean) =>
+      toClerkFailure(new TypeError("fetch failed"), {
+        timeoutMs: 1000,
+        signal: undefined,
+        failure: "network",
+        networkError,
+        notSent,
+        host: "127.0.0.1:1",
+      });
+
+    it.each([
+      ["a refused connection", "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1", "ECONNREFUSED"],
+      ["an unknown host", "ENOTFOUND: getaddrinfo ENOTFOUND clerk.invalid", "ENOTFOUND"],
+      ["a port fetch will not use", "bad port", "bad port"],
+    ])(
+      "%s is a setup mistake: names the API host and CLERK_API_URL, not retrying",
+      (_n, reason, shown) => {
+        const t = text(toErrorResult(network(reason, true), recorder(), "list_users"));
+        expect(t).toContain(`Could not connect to Clerk's Backend API at 127.0.0.1:1 (${shown}).`);
+        expect(t).toMatch(SETUP);
+        expect(t).not.toMatch(/try again shortly/);
+      },
+    );
+
+    it.each([
+      ["a reset", network("ECONNRESET: read ECONNRESET", false)],
+      ["a DNS hiccup", network("EAI_AGAIN: getaddrinfo EAI_AGAIN api.clerk.com", true)],
+      ["a timeout", new ClerkFailure({ kind: "timeout" })],
+      ["a 502", http(502)],
+    ])("%s may pass: try again shortly, no setup advice", (_n, failure) => {
+      const t = text(toErrorResult(failure, recorder(), "list_users"));
+      expect(t).toMatch(/This is likely temporary: try again shortly\./);
+      expect(t).not.toMatch(/CLERK_API_URL/);
+    });
   });
 
   it("an unexpected exception: a generic message, the details on the log", () => {

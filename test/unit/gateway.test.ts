@@ -171,13 +171,24 @@ describe("an unreachable Backend API (connection refused)", () => {
     expect(failure.outcomeUnknown).toBe(false);
   });
 
-  it("through a tool: names the system error and does not call the outcome unknown", async () => {
-    const h = await startHarness({ config: { apiUrl: await closedPortUrl() } });
+  it("through a tool: a setup mistake naming the API host and CLERK_API_URL, outcome known", async () => {
+    const apiUrl = await closedPortUrl();
+    const h = await startHarness({ config: { apiUrl } });
     try {
       const result = await h.call("revoke_invitation", { invitation_id: "inv_neverleft" });
       expect(result.isError).toBe(true);
-      expect(textOf(result)).toMatch(/Could not reach Clerk's Backend API \(ECONNREFUSED/);
-      expect(textOf(result)).not.toMatch(/outcome is unknown/);
+      const text = textOf(result);
+      expect(text).toContain(
+        `Could not connect to Clerk's Backend API at ${new URL(apiUrl).host} (ECONNREFUSED).`,
+      );
+      expect(text).toMatch(
+        /Check CLERK_API_URL and that the API is reachable from this machine; retrying will not help until then\./,
+      );
+      expect(text).not.toMatch(/try again shortly/);
+      expect(text).not.toContain(h.config.secretKey);
+      expect(text).not.toMatch(/outcome is unknown/);
+      // The emulator the harness started is not where the server was pointed.
+      expect(h.emu.requests).toEqual([]);
     } finally {
       await h.close();
     }
