@@ -91,21 +91,16 @@ export function emptyPatchError(tool: string, kinds: readonly string[]): ToolErr
 
 /**
  * The question before a merge: undefined when the patch only adds keys, since nothing held
- * would be lost. `current` is what a lookup found (undefined when it found nothing; the human
- * is then asked by `who`, the ID).
- * @param who names the target: its email or name when found, else its ID.
+ * would be lost. `current` is what a get by ID found (a target Clerk says does not exist is
+ * not asked about: the merge can lose nothing, and fails with Clerk's 404).
+ * @param who names the target: its email or name.
  */
 export function mergeQuestion<K extends string>(
-  current: { [P in K]?: MetadataJson | null } | undefined,
+  current: { [P in K]?: MetadataJson | null },
   args: { [P in K]?: MetadataJson | undefined },
   kinds: readonly K[],
   who: string,
 ): Confirmation | undefined {
-  if (!current) {
-    return {
-      message: `Change the metadata of ${who} (not found by lookup)? If it exists, the patch may overwrite or remove keys of ${kinds.join(", ")}.`,
-    };
-  }
   const losses = describeLosses(
     kinds.flatMap((kind) => metadataChanges(current[kind], args[kind] ?? {}, kind)),
   );

@@ -146,12 +146,8 @@ export const revokeOrganizationInvitationTool = defineTool({
       invitation_id,
       signal,
     );
-    if (inv && SETTLED_STATUSES.has(inv.status)) return undefined;
-    if (!inv) {
-      return {
-        message: `Revoke invitation ${invitation_id} in ${organization_id} (not found by lookup)? If it exists, its invitation link will stop working.`,
-      };
-    }
+    // Settled, or Clerk says it does not exist (404): nothing to lose, so no question.
+    if (!inv || SETTLED_STATUSES.has(inv.status)) return undefined;
     return {
       message: `Revoke the invitation for ${inv.email_address} to ${organization_id} (${inv.id}, role ${inv.role}, status ${inv.status}, created ${isoTime(inv.created_at).slice(0, 10)})? Their invitation link will stop working.`,
     };

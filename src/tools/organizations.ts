@@ -167,13 +167,9 @@ export const updateOrganizationMetadataTool = defineTool({
     const kinds = patchedKinds(args, METADATA_KINDS);
     // The handler refuses an empty patch before any request.
     if (kinds.length === 0) return undefined;
+    // An organization Clerk says does not exist loses nothing: the merge fails with the 404.
     const { found: org } = await getOrganization(clerk, args.organization_id, signal);
-    return mergeQuestion(
-      org,
-      args,
-      kinds,
-      org ? `organization ${named(org)}` : `organization ${args.organization_id}`,
-    );
+    return org ? mergeQuestion(org, args, kinds, `organization ${named(org)}`) : undefined;
   },
   async handler(args, { clerk, signal }) {
     const kinds = patchedKinds(args, METADATA_KINDS);
@@ -196,12 +192,9 @@ export const deleteOrganizationTool = defineTool({
   output: { id: z.string(), deleted: z.boolean() },
   annotations: DESTRUCTIVE,
   async confirm({ organization_id }, { clerk, signal }) {
+    // Clerk says it does not exist (404): nothing to lose, so no question; the delete fails with the 404.
     const { found: org } = await getOrganization(clerk, organization_id, signal);
-    if (!org) {
-      return {
-        message: `Delete organization ${organization_id} (not found by lookup)? If it exists, it is deleted with all its memberships and invitations. This cannot be undone.`,
-      };
-    }
+    if (!org) return undefined;
     const members = org.members_count ?? "its";
     const pending = org.pending_invitations_count ?? 0;
     return {
@@ -306,7 +299,10 @@ export const deleteOrganizationMembershipTool = defineTool({
       findMembership(clerk, organization_id, user_id, signal),
       getOrganization(clerk, organization_id, signal),
     ]);
-    const where = org ? `organization ${named(org)}` : `organization ${organization_id}`;
+    // No such organization (404): no membership to lose; the removal fails with Clerk's 404.
+    if (!org) return undefined;
+    const where = `organization ${named(org)}`;
+    // The membership lookup is a list filter: a miss is still asked about.
     if (!membership) {
       return {
         message: `Remove ${user_id} from ${where} (no membership found by lookup)? If they are a member, they lose access to it.`,
@@ -315,7 +311,7 @@ export const deleteOrganizationMembershipTool = defineTool({
     const who = membershipView(membership);
     // Clerk deletes an organization when its last member is removed.
     const last =
-      org?.members_count === 1
+      org.members_count === 1
         ? " They are its last member: Clerk then deletes the organization too, with its invitations. This cannot be undone."
         : "";
     return {

@@ -55,9 +55,12 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   /**
    * Destructive tools only: describes who is affected, for the human to confirm through
    * elicitation before `handler` runs. Returns undefined only when the call cannot lose
-   * anything (a dry run, a lookup showing every target already revoked, accepted or expired,
-   * or a metadata patch that only adds keys); a target the lookup did not find is still asked
-   * about, by its ID.
+   * anything: a dry run, a lookup showing every target already revoked, accepted or expired,
+   * a metadata patch that only adds keys, or a get by ID (getUser, getOrganization,
+   * getOrganizationInvitation) answered 404, after which the handler fails with Clerk's
+   * not-found error. A target that a list search did not find (findInvitation,
+   * findMembership) may still exist, and is asked about by its ID; a lookup that failed
+   * otherwise refuses the call.
    */
   confirm?(args: z.infer<z.ZodObject<I>>, ctx: ToolContext): Promise<Confirmation | undefined>;
   /**

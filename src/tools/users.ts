@@ -105,8 +105,9 @@ export const updateUserMetadataTool = defineTool({
     const kinds = patchedKinds(args, METADATA_KINDS);
     // The handler refuses an empty patch before any request.
     if (kinds.length === 0) return undefined;
+    // A user Clerk says does not exist loses nothing: no question; the merge fails with the 404.
     const { found: user } = await getUser(clerk, args.user_id, signal);
-    return mergeQuestion(user, args, kinds, user ? describeUser(user) : args.user_id);
+    return user ? mergeQuestion(user, args, kinds, describeUser(user)) : undefined;
   },
   async handler(args, { clerk, signal }) {
     const kinds = patchedKinds(args, METADATA_KINDS);
@@ -121,14 +122,13 @@ export const updateUserMetadataTool = defineTool({
 });
 
 /**
- * ban_user's question, naming the user, or by ID when the lookup did not find them; none for a
- * user already banned, since the call then changes nothing.
+ * ban_user's question, naming the user; none for a user already banned, or one Clerk says does
+ * not exist (404), since the call then changes nothing (the handler fails with the 404).
  */
-function banQuestion(user: UserJson | undefined, user_id: string): Confirmation | undefined {
-  if (user?.banned) return undefined;
-  const who = user ? describeUser(user) : `${user_id} (not found by lookup)`;
+function banQuestion(user: UserJson | undefined): Confirmation | undefined {
+  if (!user || user.banned) return undefined;
   return {
-    message: `Ban ${who}? Clerk ends all of their sessions and blocks sign-in until unban_user.`,
+    message: `Ban ${describeUser(user)}? Clerk ends all of their sessions and blocks sign-in until unban_user.`,
   };
 }
 
@@ -142,7 +142,7 @@ export const banUserTool = defineTool({
   output: UserView.shape,
   annotations: DESTRUCTIVE,
   async confirm({ user_id }, { clerk, signal }) {
-    return banQuestion((await getUser(clerk, user_id, signal)).found, user_id);
+    return banQuestion((await getUser(clerk, user_id, signal)).found);
   },
   async handler({ user_id }, { clerk, signal }) {
     const result = await setBanned(clerk, user_id, true, signal);

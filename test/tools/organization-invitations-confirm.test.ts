@@ -4,8 +4,8 @@ import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /**
  * revoke_organization_invitation asks the human unless its lookup shows the invitation is
- * already revoked, accepted or expired; an invitation the lookup does not find is asked about
- * by ID rather than revoked unannounced.
+ * already revoked, accepted or expired, or Clerk says it does not exist: the lookup is a get by
+ * ID, so its 404 means there is nothing to lose, and the call fails with Clerk's not-found error.
  */
 
 const ORG = "org_acme000001";
@@ -27,28 +27,22 @@ describe("revoke_organization_invitation confirmation", () => {
   });
   afterEach(() => h.close());
 
-  it("asks, naming the ID, when the lookup does not find the invitation; decline sends no write", async () => {
-    const inv = h.emu.addOrganizationInvitation({
-      organization_id: ORG,
-      email_address: "hidden@example.com",
-    });
+  it("does not ask about an invitation Clerk does not have; fails with Clerk's 404", async () => {
+    const ghost = "orginv_ghost000000001";
     h.emu.clearRequests();
-    // A lookup that misses an invitation that exists (say, an eventually consistent read).
-    h.emu.inject({
-      method: "GET",
-      path: `/v1/organizations/${ORG}/invitations/${inv.id}`,
-      status: 404,
-    });
     const result = await h.call("revoke_organization_invitation", {
       organization_id: ORG,
-      invitation_id: inv.id,
+      invitation_id: ghost,
     });
-    expect(asked).toHaveLength(1);
-    expect(asked[0]?.message).toContain(`${inv.id} in ${ORG} (not found by lookup)`);
+    expect(asked).toEqual([]);
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain("declined");
-    expect(h.emu.writes()).toEqual([]);
-    expect(h.emu.getOrganizationInvitation(inv.id)?.status).toBe("pending");
+    expect(textOf(result)).toMatch(
+      new RegExp(`^Clerk has no invitation ${ghost} in organization ${ORG} .*HTTP 404`),
+    );
+    expect(h.emu.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      `GET /v1/organizations/${ORG}/invitations/${ghost} 404`,
+      `POST /v1/organizations/${ORG}/invitations/${ghost}/revoke 404`,
+    ]);
   });
 
   it("asks with the address and role of a pending invitation", async () => {

@@ -119,6 +119,42 @@ describe("organization confirmations", () => {
     expect(writes()).toEqual([`PATCH /v1/organizations/${ORG}/metadata`]);
   });
 
+  const GHOST_ORG = "org_ghost000001";
+  it.each([
+    {
+      tool: "delete_organization",
+      args: { organization_id: GHOST_ORG },
+      write: `DELETE /v1/organizations/${GHOST_ORG} 404`,
+      error: new RegExp(`^Organization ${GHOST_ORG} does not exist .*HTTP 404`),
+    },
+    {
+      tool: "update_organization_metadata",
+      args: { organization_id: GHOST_ORG, public_metadata: { plan: null } },
+      write: `PATCH /v1/organizations/${GHOST_ORG}/metadata 404`,
+      error: new RegExp(`^Organization ${GHOST_ORG} does not exist .*HTTP 404`),
+    },
+    {
+      tool: "delete_organization_membership",
+      args: { organization_id: GHOST_ORG, user_id: MEMBER },
+      write: `DELETE /v1/organizations/${GHOST_ORG}/memberships/${MEMBER} 404`,
+      error: new RegExp(`^${MEMBER} is not a member of ${GHOST_ORG} .*HTTP 404`),
+    },
+  ])(
+    "$tool does not ask about an organization Clerk does not have; fails with Clerk's 404",
+    async ({ tool, args, write, error }) => {
+      await start("accept");
+      const result = await h.call(tool, args);
+      expect(asked).toEqual([]);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(error);
+      const seen = h.emu.requests.map((r) => `${r.method} ${r.path.split("?")[0]} ${r.status}`);
+      // The confirmation's lookups (all 404: nothing exists there), then the write, refused.
+      expect(seen.at(-1)).toBe(write);
+      expect(seen.slice(0, -1).every((r) => r.startsWith("GET ") && r.endsWith(" 404"))).toBe(true);
+      expect(seen.slice(0, -1)).toContain(`GET /v1/organizations/${GHOST_ORG} 404`);
+    },
+  );
+
   it("a membership the lookup does not find is still asked about, by ID", async () => {
     await start("decline");
     await h.call("delete_organization_membership", {

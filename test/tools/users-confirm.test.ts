@@ -4,9 +4,15 @@ import { type Harness, type HarnessOptions, startHarness, textOf } from "../help
 
 /**
  * update_user_metadata asks only when the patch would overwrite or remove something, naming the
- * user and the paths; ban_user asks naming the user unless they are already banned. A user the
- * lookup does not find is asked about by ID. unban_user, not destructive, never asks.
+ * user and the paths; ban_user asks naming the user unless they are already banned. A user
+ * Clerk says does not exist (404 on GET /v1/users/{id}) is not asked about: the call fails with
+ * Clerk's not-found error. unban_user, not destructive, never asks.
  */
+
+const GHOST = "user_ghost000001";
+/** The emulator's log as "METHOD /path status", without queries. */
+const seen = (hh: Harness) =>
+  hh.emu.requests.map((r) => `${r.method} ${r.path.split("?")[0]} ${r.status}`);
 
 const ADA = "user_ada0000001";
 const SEED: HarnessOptions["seed"] = {
@@ -100,12 +106,20 @@ describe("update_user_metadata confirmation", () => {
     expect(hh.emu.writes().map((w) => w.body)).toEqual([patch]);
   });
 
-  it("asks by ID when the lookup does not find the user", async () => {
-    const hh = await confirming(DECLINE);
-    hh.emu.inject({ method: "GET", path: `/v1/users/${ADA}`, status: 404 });
-    await hh.call("update_user_metadata", { user_id: ADA, public_metadata: { plan: "x" } });
-    expect(asked[0]?.message).toContain(`${ADA} (not found by lookup)`);
-    expect(hh.emu.writes()).toEqual([]);
+  it("does not ask about a user Clerk does not have; the merge fails with Clerk's 404", async () => {
+    const hh = await confirming(ACCEPT);
+    hh.emu.clearRequests();
+    const result = await hh.call("update_user_metadata", {
+      user_id: GHOST,
+      public_metadata: { plan: "x" },
+    });
+    expect(asked).toEqual([]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(new RegExp(`^Clerk has no user ${GHOST}\\. .*HTTP 404`));
+    expect(seen(hh)).toEqual([
+      `GET /v1/users/${GHOST} 404`,
+      `PATCH /v1/users/${GHOST}/metadata 404`,
+    ]);
   });
 
   it("asks nothing and sends nothing for an empty patch", async () => {
@@ -158,10 +172,17 @@ describe("ban_user confirmation", () => {
     expect(hh.emu.writes()).toEqual([]);
   });
 
-  it("asks by ID when the lookup does not find the user", async () => {
-    const hh = await confirming(DECLINE);
-    await hh.call("ban_user", { user_id: "user_ghost000001" });
-    expect(asked[0]?.message).toContain("Ban user_ghost000001 (not found by lookup)?");
+  it("does not ask about a user Clerk does not have; fails with Clerk's 404, sending no ban", async () => {
+    const hh = await confirming(ACCEPT);
+    hh.emu.clearRequests();
+    const result = await hh.call("ban_user", { user_id: GHOST });
+    expect(asked).toEqual([]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      new RegExp(`^Clerk has no user ${GHOST}\\. .*Nothing changed\\. Clerk answered HTTP 404`),
+    );
+    // The confirmation's lookup, then the handler's own; no POST /ban.
+    expect(seen(hh)).toEqual([`GET /v1/users/${GHOST} 404`, `GET /v1/users/${GHOST} 404`]);
     expect(hh.emu.writes()).toEqual([]);
   });
 
