@@ -52,7 +52,12 @@ const CASES: Case[] = [
       /inv_abc000001 is an application invitation ID/,
     ],
     ["missing user_id", tool, baseOf(tool), /expected a user ID string \(user_…\) at user_id/],
-    ["userId instead", tool, { ...baseOf(tool), userId: USER }, /does not take the argument userId\b/],
+    [
+      "userId instead",
+      tool,
+      { ...baseOf(tool), userId: USER },
+      /does not take the argument userId\b/,
+    ],
   ]),
   ...(["x", [1], 3, true] as unknown[]).flatMap((v): Case[] =>
     ["public_metadata", "private_metadata", "unsafe_metadata"].map(
