@@ -2,9 +2,10 @@
  * `npm run bench`: one run, on this machine, against the emulator on 127.0.0.1, side by side:
  * this server (dist/index.js), `node -e 0` (the floor for start-up), @clerk/agent-toolkit
  * 0.3.15 (what users have today) and the same revoke done in-process with @clerk/backend (the
- * floor for calls). Prints a table and writes bench/results/latest.json. Takes about a minute.
+ * floor for calls). Prints a table and writes bench/results/latest.json. Takes about 25 s.
  *
- * Options: --runs N (cold starts per subject, default 9, at least 7), --json PATH.
+ * Options: --runs N (cold starts per subject, default 9, at least 7), --warmup N (calls per
+ * subject before the timed ones, default 500), --json PATH.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -40,6 +41,9 @@ const { values: opts } = parseArgs({
 const RUNS = Math.max(7, Number(opts.runs));
 const WARMUP_CALLS = Math.max(0, Number(opts.warmup));
 const SEQUENTIAL_CALLS = 1000;
+/** The sequential calls are taken in this many rounds, interleaving the subjects. */
+const SEQUENTIAL_ROUNDS = 5;
+const FLOOR = "in-process @clerk/backend";
 const PARALLEL_CALLS = 320;
 const IN_FLIGHT = 32;
 const BULK = { ids: 300, perCall: 100, rateLimit: { requests: 100, windowMs: 1000 } };
@@ -162,90 +166,142 @@ function seedPending(emu: Emulator, count: number, tag: string): string[] {
   );
 }
 
-/** Runs `revoke` over fresh pending invitations: warm-up, sequential, then 32 in flight. */
+/** One subject of the call measurements: revokes one invitation, true when it was revoked. */
+type Revoke = (id: string) => Promise<boolean>;
+
+/**
+ * Per subject, one after the other: the first call, the warm-up, then 32 in flight. The
+ * sequential calls are taken in between, in rounds that interleave the subjects (the order
+ * turns each round), all against the one emulator: this process's own work (the emulator and
+ * the client) speeds up over its first thousands of calls, and a subject measured first would
+ * otherwise pay for that.
+ */
 async function measureCalls(
   emu: Emulator,
-  tag: string,
-  revoke: (id: string) => Promise<boolean>,
-): Promise<CallStats> {
-  const ids = seedPending(emu, 1 + WARMUP_CALLS + SEQUENTIAL_CALLS + PARALLEL_CALLS, tag);
-  let failures = 0;
-  const call = async (id: string) => {
-    if (!(await revoke(id))) failures++;
+  subjects: Record<string, Revoke>,
+): Promise<Record<string, CallStats>> {
+  const names = Object.keys(subjects);
+  const ids: Record<string, string[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const failures: Record<string, number> = {};
+  const call = async (name: string, id: string) => {
+    ids[name]?.push(id);
+    if (!(await (subjects[name] as Revoke)(id))) failures[name] = (failures[name] ?? 0) + 1;
   };
-  const first = performance.now();
-  await call(ids[0] as string);
-  const firstCallMs = performance.now() - first;
-  for (const id of ids.slice(1, 1 + WARMUP_CALLS)) await call(id);
+  const firstCallMs: Record<string, number> = {};
+  for (const name of names) {
+    const [first, ...warmup] = seedPending(emu, 1 + WARMUP_CALLS, `${name}-warm`);
+    const start = performance.now();
+    await call(name, first as string);
+    firstCallMs[name] = performance.now() - start;
+    for (const id of warmup) await call(name, id);
+  }
 
-  const sequentialIds = ids.slice(1 + WARMUP_CALLS, 1 + WARMUP_CALLS + SEQUENTIAL_CALLS);
-  const sequential = await pooled(sequentialIds, 1, call);
+  const sequential: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const perRound = SEQUENTIAL_CALLS / SEQUENTIAL_ROUNDS;
+  for (let round = 0; round < SEQUENTIAL_ROUNDS; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length] as string;
+      const roundIds = seedPending(emu, perRound, `${name}-seq${round}`);
+      sequential[name]?.push(...(await pooled(roundIds, 1, (id) => call(name, id))));
+    }
+  }
 
-  const parallelIds = ids.slice(1 + WARMUP_CALLS + SEQUENTIAL_CALLS);
-  const wallStart = performance.now();
-  const parallel = await pooled(parallelIds, IN_FLIGHT, call);
-  const wallMs = performance.now() - wallStart;
+  const out: Record<string, CallStats> = {};
+  for (const name of names) {
+    const parallelIds = seedPending(emu, PARALLEL_CALLS, `${name}-par`);
+    const wallStart = performance.now();
+    const parallel = await pooled(parallelIds, IN_FLIGHT, (id) => call(name, id));
+    const wallMs = performance.now() - wallStart;
+    const seq = sequential[name] ?? [];
+    const notRevoked = (ids[name] ?? []).filter(
+      (id) => emu.getInvitation(id)?.status !== "revoked",
+    ).length;
+    out[name] = {
+      firstCallMs: firstCallMs[name],
+      sequential: { medianMs: median(seq), p99Ms: percentile(seq, 99), calls: seq.length },
+      parallel: {
+        inFlight: IN_FLIGHT,
+        calls: parallel.length,
+        wallMs,
+        callsPerSecond: (parallel.length / wallMs) * 1000,
+      },
+      parallelLatency: { medianMs: median(parallel), p99Ms: percentile(parallel, 99) },
+      failures: Math.max(failures[name] ?? 0, notRevoked),
+    };
+  }
+  return out;
+}
 
-  const notRevoked = ids.filter((id) => emu.getInvitation(id)?.status !== "revoked").length;
-  return {
-    firstCallMs,
-    sequential: {
-      medianMs: median(sequential),
-      p99Ms: percentile(sequential, 99),
-      calls: sequential.length,
-    },
-    parallel: {
-      inFlight: IN_FLIGHT,
-      calls: parallel.length,
-      wallMs,
-      callsPerSecond: (parallel.length / wallMs) * 1000,
-    },
-    parallelLatency: { medianMs: median(parallel), p99Ms: percentile(parallel, 99) },
-    failures: Math.max(failures, notRevoked),
+/** A stdio server under measurement, initialized, with its `tools/list`. */
+interface Running {
+  subject: Subject;
+  rpc: StdioRpc;
+  tools: ListedTool[];
+}
+
+async function startSubject(subject: Subject, emu: Emulator): Promise<Running> {
+  const rpc = new StdioRpc(process.execPath, subject.args, childEnv(emu));
+  await rpc.initialize(LATEST_PROTOCOL_VERSION);
+  const { tools } = await rpc.request<{ tools: ListedTool[] }>("tools/list");
+  return { subject, rpc, tools };
+}
+
+function revokeVia({ subject, rpc }: Running): Revoke {
+  return async (id) => {
+    const result = await rpc.request<CallResult>("tools/call", {
+      name: subject.revokeTool,
+      arguments: { [subject.revokeArg]: id },
+    });
+    return result.isError !== true;
   };
 }
 
-async function measureServer(subject: Subject, tag: string): Promise<ServerRun> {
+/**
+ * Both servers and the in-process floor against one emulator: idle memory, the calls
+ * (`measureCalls`), memory after them, then sequential MCP `ping`s.
+ */
+async function measureServers(): Promise<{
+  ours: ServerRun;
+  theirs: ServerRun;
+  floor: CallStats;
+}> {
   const emu = await startEmulator();
-  const rpc = new StdioRpc(process.execPath, subject.args, childEnv(emu));
+  const running: Running[] = [];
   try {
-    await rpc.initialize(LATEST_PROTOCOL_VERSION);
-    const { tools } = await rpc.request<{ tools: ListedTool[] }>("tools/list");
+    for (const subject of [SERVER, TOOLKIT]) running.push(await startSubject(subject, emu));
+    const [ours, theirs] = running as [Running, Running];
     await sleep(1000);
-    const idle = await rpc.memory();
-    const calls = await measureCalls(emu, tag, async (id) => {
-      const result = await rpc.request<CallResult>("tools/call", {
-        name: subject.revokeTool,
-        arguments: { [subject.revokeArg]: id },
+    const idle = [await ours.rpc.memory(), await theirs.rpc.memory()];
+    const clerk = createClerkClient({ secretKey: emu.secretKey, apiUrl: emu.url });
+    const calls = await measureCalls(emu, {
+      [SERVER.name]: revokeVia(ours),
+      [TOOLKIT.name]: revokeVia(theirs),
+      [FLOOR]: async (id) => (await clerk.invitations.revokeInvitation(id)).status === "revoked",
+    });
+    const run = async (r: Running, i: number): Promise<ServerRun> => {
+      const loaded = await r.rpc.memory();
+      const pings = await pooled(Array.from({ length: SEQUENTIAL_CALLS }), 1, async () => {
+        await r.rpc.request("ping");
       });
-      return result.isError !== true;
-    });
-    const loaded = await rpc.memory();
-    const pings = await pooled(Array.from({ length: SEQUENTIAL_CALLS }), 1, async () => {
-      await rpc.request("ping");
-    });
+      const before = idle[i] as { rssMiB: number; peakMiB: number };
+      return {
+        tools: r.tools,
+        ping: { medianMs: median(pings), p99Ms: percentile(pings, 99) },
+        memory: {
+          idlePeakMiB: before.peakMiB,
+          idleRssMiB: before.rssMiB,
+          loadedPeakMiB: loaded.peakMiB,
+        },
+        calls: calls[r.subject.name] as CallStats,
+      };
+    };
     return {
-      tools,
-      ping: { medianMs: median(pings), p99Ms: percentile(pings, 99) },
-      memory: { idlePeakMiB: idle.peakMiB, idleRssMiB: idle.rssMiB, loadedPeakMiB: loaded.peakMiB },
-      calls,
+      ours: await run(ours, 0),
+      theirs: await run(theirs, 1),
+      floor: calls[FLOOR] as CallStats,
     };
   } finally {
-    await rpc.close();
-    await emu.close();
-  }
-}
-
-/** The same revoke with @clerk/backend in this process: no MCP, no pipe, no second process. */
-async function measureInProcess(): Promise<CallStats> {
-  const emu = await startEmulator();
-  try {
-    const clerk = createClerkClient({ secretKey: emu.secretKey, apiUrl: emu.url });
-    return await measureCalls(emu, "floor", async (id) => {
-      const inv = await clerk.invitations.revokeInvitation(id);
-      return inv.status === "revoked";
-    });
-  } finally {
+    for (const r of running) await r.rpc.close();
     await emu.close();
   }
 }
@@ -379,12 +435,8 @@ async function main(): Promise<void> {
   const coldEmu = await startEmulator();
   const cold = await coldStarts(coldEmu).finally(() => coldEmu.close());
 
-  log("calls and memory: clerk-admin-mcp…");
-  const ours = await measureServer(SERVER, "ours");
-  log("calls and memory: agent-toolkit…");
-  const theirs = await measureServer(TOOLKIT, "toolkit");
-  log("calls: in-process @clerk/backend…");
-  const floor = await measureInProcess();
+  log("calls and memory: clerk-admin-mcp, agent-toolkit and in-process @clerk/backend…");
+  const { ours, theirs, floor } = await measureServers();
   const nodeIdlePeakMiB = await nodeIdleMemory();
   log("bulk: revoke_invitations under the rate limit…");
   const bulk = await measureBulk(ours.tools);
@@ -501,7 +553,7 @@ async function main(): Promise<void> {
       ]),
     ]),
     "",
-    `Revoke calls (ms): sequential ×${SEQUENTIAL_CALLS}, then ${PARALLEL_CALLS} with ${IN_FLIGHT} in flight; ping = stdio JSON-RPC round trip alone`,
+    `Revoke calls (ms): ${WARMUP_CALLS} warm-up calls each; sequential ×${SEQUENTIAL_CALLS} in ${SEQUENTIAL_ROUNDS} rounds interleaving the subjects; then ${PARALLEL_CALLS} with ${IN_FLIGHT} in flight; ping = stdio JSON-RPC round trip alone`,
     table([
       [
         "subject",
