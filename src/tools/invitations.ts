@@ -381,7 +381,7 @@ export const createInvitationsTool = defineTool({
     const counts = countBy(results.map((r) => r.outcome));
     return {
       structured: { results, counts, duplicates_removed: removed },
-      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${removed ? ` ${removed} repeated address${removed > 1 ? "es were" : " was"} removed.` : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${removed ? ` ${removed} repeated address${removed > 1 ? "es were" : " was"} removed.` : ""}${!options.notify && counts.created ? " No email was sent (notify: false): share each invitation's url yourself." : ""}`,
     };
   },
 });

@@ -41,6 +41,9 @@ describe("create_invitations", () => {
     expect(result.isError).toBeFalsy();
     const bulk = bulkOf(result);
     expect(bulk.counts).toEqual({ created: 23 });
+    expect(textOf(result)).toMatch(
+      /No email was sent \(notify: false\): share each invitation's url/,
+    );
     expect(bulk.results.map((r) => r.email_address)).toEqual(list);
     for (const item of bulk.results) {
       expect(item.outcome).toBe("created");
@@ -71,6 +74,7 @@ describe("create_invitations", () => {
     expect(items["user@example.com"]).toMatchObject({ outcome: "already_a_user" });
     expect(items["dup@example.com"]).not.toHaveProperty("invitation");
     expect(bulk.counts).toEqual({ created: 2, already_invited: 1, already_a_user: 1 });
+    expect(textOf(result)).not.toMatch(/No email was sent/);
     expect(h.emu.writes().map((w) => `${w.path} ${w.status}`)).toEqual([
       "/v1/invitations/bulk 422",
       "/v1/invitations 200",
