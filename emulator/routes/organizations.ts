@@ -166,13 +166,14 @@ function touch(store: Store, rec: { updated_at: number }): void {
   rec.updated_at = Math.max(store.time(), rec.updated_at + 1);
 }
 
+/** The name, trimmed as Clerk stores it (the length limit applies to what was sent). */
 function requireName(body: Record<string, unknown>): string {
   const name = optionalString(body, "name");
   if (name === undefined || name.trim() === "") throw paramMissing("name");
   if (name.length > MAX_NAME) {
     throw paramInvalid("name", `name must be at most ${MAX_NAME} characters long.`);
   }
-  return name;
+  return name.trim();
 }
 
 /** A free slug, or 422 `form_identifier_exists` ("That slug is taken"), as Clerk answers. */
@@ -222,6 +223,24 @@ function requireRole(body: Record<string, unknown>): string {
   return role;
 }
 
+/**
+ * Clerk's membership limit: members plus pending invitations plus the `adding` new ones must
+ * stay within `max_allowed_memberships` (0 means none), else 403
+ * `organization_membership_quota_exceeded`. Memberships and invitations share it.
+ */
+function requireRoomFor(store: Store, org: StoredOrganization, adding: number): void {
+  const pending = orgInvitationsOf(store, org).filter((i) => i.status === "pending").length;
+  const max = org.max_allowed_memberships;
+  if (max > 0 && org.members.size + pending + adding > max) {
+    throw new ApiError(
+      403,
+      "organization_membership_quota_exceeded",
+      "organization membership quota exceeded",
+      `You have reached your limit of ${max} organization memberships, including outstanding invitations.`,
+    );
+  }
+}
+
 const ORG_ORDER = ["name", "created_at", "members_count"] as const;
 const MEMBERSHIP_ORDER = ["created_at", "email_address", "first_name", "last_name"] as const;
 
@@ -251,16 +270,17 @@ function listOrganizations(store: Store, query: Record<string, string | string[]
   return listResponse(sorted, page, true);
 }
 
+/** Clerk lists by organization ID without looking the organization up: unknown lists nothing. */
 function listMemberships(
   store: Store,
-  org: StoredOrganization,
+  org: StoredOrganization | undefined,
   query: Record<string, string | string[]>,
 ) {
   const order = orderBy(query, MEMBERSHIP_ORDER);
   const page = pageParams(query);
   const roles = many(query, "role");
   const userIds = many(query, "user_id");
-  let rows = [...org.members.values()].map((m) => {
+  let rows = [...(org?.members.values() ?? [])].map((m) => {
     const user = store.users.get(m.user_id);
     return {
       m,
@@ -274,9 +294,9 @@ function listMemberships(
   });
   if (roles.length > 0) rows = rows.filter((r) => roles.includes(r.role));
   if (userIds.length > 0) rows = rows.filter((r) => userIds.includes(r.user_id));
-  const sorted = sortItems(rows, order.field, order.desc).map((r) =>
-    serializeMembership(store, org, r.m),
-  );
+  const sorted = org
+    ? sortItems(rows, order.field, order.desc).map((r) => serializeMembership(store, org, r.m))
+    : [];
   return listResponse(sorted, page, true);
 }
 
@@ -293,14 +313,8 @@ interface ValidOrgInvitation {
 function validateCreate(store: Store, org: StoredOrganization, raw: unknown): ValidOrgInvitation {
   const body = requireObjectBody(raw);
   const email = requireEmail(body);
-  const role = optionalString(body, "role");
-  if (role === undefined || role === "") throw paramMissing("role");
-  if (!(role in ORG_ROLES)) {
-    throw paramInvalid(
-      "role",
-      `${role} is not a valid organization role. Known roles: ${Object.keys(ORG_ROLES).join(", ")}`,
-    );
-  }
+  // An unknown role is Clerk's OrganizationRoleNotFound (404 naming `role`), as for memberships.
+  const role = requireRole(body);
   const inviter = optionalString(body, "inviter_user_id");
   if (inviter !== undefined && !store.isOrgAdmin(org, inviter)) throw notAnAdmin();
   optionalBool(body, "notify");
@@ -469,7 +483,7 @@ export const organizationRoutes: Route[] = [
     method: "GET",
     pattern: "/v1/organizations/:organization_id/memberships",
     handler: ({ store, params, query }) =>
-      listMemberships(store, requireOrgById(store, params.organization_id), query),
+      listMemberships(store, store.organizations.get(params.organization_id ?? ""), query),
   },
   {
     method: "POST",
@@ -484,16 +498,7 @@ export const organizationRoutes: Route[] = [
       if (!store.users.has(userId)) throw notFound(`No user was found with id ${userId}.`);
       const role = requireRole(b);
       // Clerk checks the limit before membership, and counts pending invitations as members.
-      const pending = orgInvitationsOf(store, org).filter((i) => i.status === "pending").length;
-      const max = org.max_allowed_memberships;
-      if (max > 0 && org.members.size + pending + 1 > max) {
-        throw new ApiError(
-          403,
-          "organization_membership_quota_exceeded",
-          "organization membership quota exceeded",
-          `You have reached your limit of ${max} organization memberships, including outstanding invitations.`,
-        );
-      }
+      requireRoomFor(store, org, 1);
       if (org.members.has(userId)) {
         throw new ApiError(
           400,
@@ -564,6 +569,8 @@ export const organizationRoutes: Route[] = [
     handler: ({ store, params, body }) => {
       const org = requireOrg(store, params.organization_id);
       const item = validateCreate(store, org, body);
+      // Clerk checks the limit after the inviter and before members or duplicates.
+      requireRoomFor(store, org, 1);
       checkConflicts(store, org, [item]);
       return ok(create(store, org, item));
     },
@@ -574,6 +581,7 @@ export const organizationRoutes: Route[] = [
     handler: ({ store, params, body }) => {
       const org = requireOrg(store, params.organization_id);
       const items = requireArrayBody(body, 10).map((b) => validateCreate(store, org, b));
+      requireRoomFor(store, org, items.length);
       checkConflicts(store, org, items);
       const created = items.map((item) => create(store, org, item));
       return ok({ data: created, total_count: created.length });

@@ -7,6 +7,7 @@ import {
   settleCreate,
   settleRevoke,
 } from "./invitations.js";
+import { roleNotFound } from "./organizations.js";
 import { type InvitationStatus, type OrganizationInvitationJson, rawOf } from "./views.js";
 
 /**
@@ -100,9 +101,10 @@ export interface CreateOrganizationInvitationParams {
  * Source: `POST /v1/organizations/{organization_id}/invitations`; after an ambiguous failure,
  * `GET /v1/organizations/{organization_id}/invitations?status=pending&email_address=…`.
  * @returns the invitation including `url`, and a note when Clerk's answer was lost.
- * @throws ToolError for the refusals an admin can act on (unknown organization, duplicate,
- *   member already, inviter not an admin) and, after an ambiguous failure, when nothing was
- *   created; OutcomeUnknown when that cannot be established; ClerkFailure otherwise.
+ * @throws ToolError for the refusals an admin can act on (unknown organization or role, a full
+ *   organization, duplicate, member already, inviter not an admin) and, after an ambiguous
+ *   failure, when nothing was created; OutcomeUnknown when that cannot be established;
+ *   ClerkFailure otherwise.
  */
 export async function createOrganizationInvitation(
   clerk: ClerkGateway,
@@ -129,9 +131,26 @@ export async function createOrganizationInvitation(
   } catch (err) {
     rethrowUnlessClerkFailure(err);
     const what = `${p.email_address} to ${p.organization_id}`;
+    // Both are 404s; only the role's names the `role` parameter.
+    const badRole = roleNotFound(p.role, err);
+    if (badRole) throw badRole;
     if (err.status === 404) {
       throw new ToolError(
         `There is no organization ${p.organization_id} on this instance. ${describeFailure(err)}`,
+        err,
+      );
+    }
+    // Clerk counts members plus pending invitations against the organization's limit, and
+    // against the plan's on production instances; both are 403s, like a non-admin inviter.
+    if (err.hasCode("organization_membership_quota_exceeded")) {
+      throw new ToolError(
+        `Clerk refused to invite ${what}: ${p.organization_id} is at its max_allowed_memberships (members and pending invitations count toward it); nothing changed. Revoke a pending invitation, or raise the limit with update_organization. ${describeFailure(err)}`,
+        err,
+      );
+    }
+    if (err.hasCode("organization_membership_plan_quota_exceeded")) {
+      throw new ToolError(
+        `Clerk refused to invite ${what}: the instance's Clerk plan allows no more organization memberships (pending invitations count toward it); nothing changed. ${describeFailure(err)}`,
         err,
       );
     }

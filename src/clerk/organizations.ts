@@ -45,9 +45,10 @@ export function organizationNotFound(
 
 /**
  * Clerk's answer to a role the instance does not have: 404 `resource_not_found` naming the
- * `role` parameter. Other 404s of the membership endpoints name no parameter.
+ * `role` parameter, on membership and organization invitation endpoints alike. Other 404s of
+ * those endpoints name no parameter.
  */
-function roleNotFound(role: string, err: ClerkFailure): ToolError | undefined {
+export function roleNotFound(role: string, err: ClerkFailure): ToolError | undefined {
   if (err.status !== 404 || paramOf(err) !== "role") return undefined;
   return new ToolError(
     `This instance has no role ${role}; nothing changed. org:admin and org:member always exist; custom roles are set up in the Clerk Dashboard. ${describeFailure(err)}`,
@@ -332,8 +333,11 @@ export async function deleteOrganization(
 
 /**
  * One page of an organization's memberships, newest first, optionally only those with `role`.
+ * Clerk queries memberships by organization ID without looking the organization up, so an
+ * unknown organization lists nothing rather than failing (its spec lists no 404 here).
  * Source: `GET /v1/organizations/{organization_id}/memberships?role=…&limit&offset`.
- * @throws ToolError when the organization does not exist (404); ClerkFailure otherwise.
+ * @throws ToolError should Clerk answer 404 after all (it would mean no such organization);
+ *   ClerkFailure otherwise.
  */
 export async function listOrganizationMemberships(
   clerk: ClerkGateway,

@@ -239,7 +239,8 @@ export const listOrganizationMembershipsTool = defineTool({
               offset,
               result.total_count,
               `members${role ? ` with role ${role}` : ""}`,
-              `${organization_id} has no members${role ? ` with role ${role}` : ""}.`,
+              // Clerk lists nothing, without a 404, for an organization it does not have.
+              `${organization_id} has no members${role ? ` with role ${role}` : ""}, or no such organization; list_organizations finds IDs.`,
             ),
           }
         : {}),

@@ -463,7 +463,9 @@ describe("organization invitations", () => {
         role: "org:owner",
       }),
     );
-    expect([role.status, role.errors[0]?.code]).toEqual([422, "form_param_value_invalid"]);
+    // Clerk's OrganizationRoleNotFound, as for memberships: 404 naming the role parameter.
+    expect([role.status, role.errors[0]?.code]).toEqual([404, "resource_not_found"]);
+    expect(role.errors[0]?.meta).toMatchObject({ paramName: "role" });
     const inviter = await failure(
       clerk.organizations.createOrganizationInvitation({
         organizationId: ORG,
@@ -515,7 +517,8 @@ describe("organization invitations", () => {
         { emailAddress: "b4@x.test", role: "nope" },
       ]),
     );
-    expect(err.status).toBe(422);
+    expect(err.status).toBe(404);
+    expect(err.errors[0]?.meta).toMatchObject({ paramName: "role" });
     const list = await clerk.organizations.getOrganizationInvitationList({ organizationId: ORG });
     expect(list.totalCount).toBe(2);
     const many = Array.from({ length: 11 }, (_, i) => ({
@@ -525,6 +528,60 @@ describe("organization invitations", () => {
     expect(
       (await failure(clerk.organizations.createOrganizationInvitationBulk(ORG, many))).status,
     ).toBe(422);
+  });
+
+  it("refuses invitations beyond max_allowed_memberships, pending ones included (403)", async () => {
+    await clerk.organizations.updateOrganization(ORG, { maxAllowedMemberships: 3 });
+    // 2 members + 0 pending + 1 new = 3: allowed.
+    await clerk.organizations.createOrganizationInvitation({
+      organizationId: ORG,
+      emailAddress: "third@x.test",
+      role: "org:member",
+    });
+    const full = await failure(
+      clerk.organizations.createOrganizationInvitation({
+        organizationId: ORG,
+        emailAddress: "fourth@x.test",
+        role: "org:member",
+      }),
+    );
+    expect([full.status, full.errors[0]?.code]).toEqual([
+      403,
+      "organization_membership_quota_exceeded",
+    ]);
+    expect(full.errors[0]?.longMessage).toBe(
+      "You have reached your limit of 3 organization memberships, including outstanding invitations.",
+    );
+    // Clerk checks the limit before it looks at members: an existing member gets the 403 too.
+    const member = await failure(
+      clerk.organizations.createOrganizationInvitation({
+        organizationId: ORG,
+        emailAddress: "member@acme.test",
+        role: "org:member",
+      }),
+    );
+    expect(member.status).toBe(403);
+    // Bulk counts every item: one free slot does not take two.
+    await clerk.organizations.updateOrganization(ORG, { maxAllowedMemberships: 4 });
+    const bulk = await failure(
+      clerk.organizations.createOrganizationInvitationBulk(ORG, [
+        { emailAddress: "b1@x.test", role: "org:member" },
+        { emailAddress: "b2@x.test", role: "org:member" },
+      ]),
+    );
+    expect([bulk.status, bulk.errors[0]?.code]).toEqual([
+      403,
+      "organization_membership_quota_exceeded",
+    ]);
+    const list = await clerk.organizations.getOrganizationInvitationList({ organizationId: ORG });
+    expect(list.data.map((i) => i.emailAddress)).toEqual(["third@x.test"]);
+    // 0 means no limit.
+    await clerk.organizations.updateOrganization(ORG, { maxAllowedMemberships: 0 });
+    const res = await clerk.organizations.createOrganizationInvitationBulk(ORG, [
+      { emailAddress: "b1@x.test", role: "org:member" },
+      { emailAddress: "b2@x.test", role: "org:member" },
+    ]);
+    expect(res.totalCount).toBe(2);
   });
 
   it("revokes: 403 for a non-admin requester, 400 when not pending, 404 when unknown", async () => {
@@ -599,5 +656,24 @@ describe("users and organizations", () => {
     expect(bySlug.id).toBe(ORG);
     expect(bySlug.membersCount).toBe(2);
     expect((await failure(clerk.organizations.getOrganization({ slug: "nope" }))).status).toBe(404);
+  });
+
+  it("lists no memberships, not a 404, for an unknown organization, as Clerk's list query does", async () => {
+    const page = await clerk.organizations.getOrganizationMembershipList({
+      organizationId: "org_nope",
+    });
+    expect([page.data, page.totalCount]).toEqual([[], 0]);
+    expect(emu.requests.at(-1)?.status).toBe(200);
+  });
+
+  it("trims organization names on create and update, as Clerk does", async () => {
+    const org = await clerk.organizations.createOrganization({ name: "  Globex  " });
+    expect(org.name).toBe("Globex");
+    expect(org.slug).toMatch(/^globex-\d{10}$/);
+    const renamed = await clerk.organizations.updateOrganization(org.id, { name: " Initech\t" });
+    expect(renamed.name).toBe("Initech");
+    expect((await clerk.organizations.getOrganization({ organizationId: org.id })).name).toBe(
+      "Initech",
+    );
   });
 });

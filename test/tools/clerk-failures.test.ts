@@ -271,7 +271,7 @@ const rows: Row[] = [
     sent: [`GET /v1/organizations/${ORG}/invitations`],
   },
   {
-    name: "list_organization_memberships: unknown organization (404)",
+    name: "list_organization_memberships: a 404 (Clerk answers an unknown organization with an empty list; should a 404 come)",
     tool: "list_organization_memberships",
     args: { organization_id: ORG },
     method: "GET",

@@ -74,6 +74,94 @@ describe("organization rules Clerk enforces", () => {
     });
   });
 
+  it("an organization invitation with a role the instance lacks is named as such (Clerk's 404)", async () => {
+    const result = await h.call("create_organization_invitation", {
+      organization_id: ORG,
+      email_address: "hire@acme.test",
+      role: "org:billing",
+    });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    const text = textOf(result);
+    expect(text).toMatch(/This instance has no role org:billing; nothing changed/);
+    expect(text).not.toMatch(/no organization/);
+    // Clerk's failure is carried once: status, code and trace ID.
+    expect(text.match(/HTTP 404/g)).toHaveLength(1);
+    expect(text).toContain("resource_not_found");
+    expect(h.emu.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      `POST /v1/organizations/${ORG}/invitations 404`,
+    ]);
+    expect(h.emu.writes()[0]?.body).toMatchObject({ role: "org:billing" });
+    const pending = await h.call("list_organization_invitations", { organization_id: ORG });
+    expect(pending.structuredContent).toMatchObject({ total_count: 1 });
+  });
+
+  it("an organization invitation beyond max_allowed_memberships says the organization is full", async () => {
+    // 2 members + 1 pending invitation = the limit of 3; Clerk answers 403.
+    const result = await h.call("create_organization_invitation", {
+      organization_id: ORG,
+      email_address: "hire@acme.test",
+      role: "org:member",
+      inviter_user_id: ADMIN,
+    });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    const text = textOf(result);
+    expect(text).toMatch(
+      new RegExp(
+        `${ORG} is at its max_allowed_memberships.*pending invitations count.*nothing changed`,
+      ),
+    );
+    expect(text).not.toMatch(/administrator|secret key/);
+    expect(text.match(/organization_membership_quota_exceeded/g)).toHaveLength(1);
+    expect(statuses()).toEqual(["POST 403"]);
+    expect(h.emu.writes()).toHaveLength(1);
+  });
+
+  it("an organization invitation beyond the plan's membership limit says so (injected: production only)", async () => {
+    h.emu.inject({
+      method: "POST",
+      path: `/v1/organizations/${ORG}/invitations`,
+      status: 403,
+      body: {
+        errors: [
+          {
+            code: "organization_membership_plan_quota_exceeded",
+            message: "organization membership quota exceeded",
+            long_message:
+              "You have reached the limit of 5 organization memberships allowed by the subscription plan.",
+            meta: {},
+          },
+        ],
+        clerk_trace_id: "trace_plan",
+      },
+    });
+    const result = await h.call("create_organization_invitation", {
+      organization_id: ORG,
+      email_address: "hire@acme.test",
+      role: "org:member",
+    });
+    expect(result.isError).toBe(true);
+    const text = textOf(result);
+    expect(text).toMatch(/plan allows no more organization memberships.*nothing changed/);
+    expect(text).not.toMatch(/secret key|max_allowed_memberships/);
+    expect(text.match(/trace_plan/g)).toHaveLength(1);
+    expect(statuses()).toEqual(["POST 403"]);
+  });
+
+  it("list_organization_memberships of an unknown organization lists nothing and claims no organization", async () => {
+    const ghost = "org_ghost000001";
+    const result = await h.call("list_organization_memberships", { organization_id: ghost });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ memberships: [], total_count: 0 });
+    expect(textOf(result)).toContain(
+      `${ghost} has no members, or no such organization; list_organizations finds IDs.`,
+    );
+    expect(h.emu.requests.map((r) => `${r.method} ${r.path.split("?")[0]} ${r.status}`)).toEqual([
+      `GET /v1/organizations/${ghost}/memberships 200`,
+    ]);
+  });
+
   it("create_organization with an unknown created_by says so; Clerk answers 400", async () => {
     const result = await h.call("create_organization", {
       name: "Globex",
