@@ -172,9 +172,9 @@ type Revoke = (id: string) => Promise<boolean>;
 /**
  * Per subject, one after the other: the first call, the warm-up, then 32 in flight. The
  * sequential calls are taken in between, in rounds that interleave the subjects (the order
- * turns each round), all against the one emulator: this process's own work (the emulator and
- * the client) speeds up over its first thousands of calls, and a subject measured first would
- * otherwise pay for that.
+ * turns each round), all against the one emulator: latencies keep falling over a bench
+ * process's first thousands of calls (seen for both servers, whichever runs), and a subject
+ * measured first would otherwise pay for that.
  */
 async function measureCalls(
   emu: Emulator,
