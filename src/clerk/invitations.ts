@@ -12,7 +12,8 @@ import { type InvitationJson, isoTime, rawOf } from "./views.js";
 export type RevokeResult<T = InvitationJson> =
   | { outcome: "revoked"; invitation: T; note?: string }
   | { outcome: "already_revoked"; invitation: T }
-  | { outcome: "not_revocable"; invitation: T }
+  /** `cause`: Clerk's 400 refusing the revoke, when it refused (not after a lost answer). */
+  | { outcome: "not_revocable"; invitation: T; cause?: ClerkFailure }
   /** `cause`: Clerk's 404, or the failure whose settling lookup found nothing. */
   | { outcome: "not_found"; cause: ClerkFailure };
 
@@ -117,7 +118,9 @@ export async function settleRevoke<T extends { status: string }>(
           note: `Clerk's answer was lost (${describeFailure(cause)}), but a lookup shows the invitation is now revoked.`,
         };
   }
-  if (current.status !== "pending") return { outcome: "not_revocable", invitation: current };
+  if (current.status !== "pending") {
+    return { outcome: "not_revocable", invitation: current, ...(refused ? { cause } : {}) };
+  }
   if (refused) throw cause;
   throw new ToolError(
     `The revoke request for ${id} failed (${describeFailure(cause)}), and a lookup shows the invitation is still pending: nothing changed. Try again.`,

@@ -134,8 +134,10 @@ export const revokeInvitationTool = defineTool({
         };
       case "not_revocable": {
         const { status, email_address } = result.invitation;
+        const { cause } = result;
         throw new ToolError(
-          `Invitation ${invitation_id} for ${email_address} cannot be revoked: ${notRevocableReason(status, ACCEPTED)}. Nothing changed.`,
+          `Invitation ${invitation_id} for ${email_address} cannot be revoked: ${notRevocableReason(status, ACCEPTED)}. Nothing changed.${cause ? ` ${describeFailure(cause)}` : ""}`,
+          cause,
         );
       }
       case "not_found":

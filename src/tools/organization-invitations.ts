@@ -168,8 +168,10 @@ export const revokeOrganizationInvitationTool = defineTool({
         };
       case "not_revocable": {
         const { status, email_address } = result.invitation;
+        const { cause } = result;
         throw new ToolError(
-          `${invitation_id} for ${email_address} cannot be revoked: ${notRevocableReason(status, ACCEPTED)}. Nothing changed.`,
+          `${invitation_id} for ${email_address} cannot be revoked: ${notRevocableReason(status, ACCEPTED)}. Nothing changed.${cause ? ` ${describeFailure(cause)}` : ""}`,
+          cause,
         );
       }
       case "not_found":

@@ -362,3 +362,64 @@ describe("errors born from a Clerk failure", () => {
 function readRows(): string[] {
   return rows.map((r) => r.tool).filter((t) => !writeTools.includes(t));
 }
+
+describe("a revoke Clerk refuses because the invitation is settled", () => {
+  it.each([
+    ["revoke_invitation", "accepted"],
+    ["revoke_invitation", "expired"],
+    ["revoke_organization_invitation", "accepted"],
+  ] as const)(
+    "%s of an %s invitation: Clerk's 400 reaches the text and the audit line",
+    async (tool, status) => {
+      h = await startHarness({
+        config: { auditLog: file, confirm: false },
+        seed: { organizations: [{ id: ORG, name: "Acme" }] },
+      });
+      const inv =
+        tool === "revoke_invitation"
+          ? h.emu.addInvitation({
+              email_address: "settled@example.com",
+              ...(status === "expired" ? { expires_at: Date.now() - 1000 } : { status }),
+            })
+          : h.emu.addOrganizationInvitation({
+              organization_id: ORG,
+              email_address: "settled@example.com",
+              status,
+            });
+      const path =
+        tool === "revoke_invitation"
+          ? `/v1/invitations/${inv.id}/revoke`
+          : `/v1/organizations/${ORG}/invitations/${inv.id}/revoke`;
+      const trace = `trace_settled_${status}`;
+      h.emu.inject({
+        method: "POST",
+        path,
+        status: 400,
+        body: {
+          errors: [{ code: `invitation_already_${status}`, message: "refused", meta: {} }],
+          clerk_trace_id: trace,
+        },
+      });
+      h.emu.clearRequests();
+
+      const args =
+        tool === "revoke_invitation"
+          ? { invitation_id: inv.id }
+          : { organization_id: ORG, invitation_id: inv.id };
+      const result = await h.call(tool, args);
+
+      expect(result.isError).toBe(true);
+      const text = textOf(result);
+      expect(text).toMatch(/cannot be revoked/);
+      expect(text).toContain("HTTP 400");
+      expect(text.split(trace).length - 1).toBe(1);
+      expect(h.emu.writes().map((w) => `${w.method} ${w.path}`)).toEqual([`POST ${path}`]);
+      const lines = auditLines();
+      expect(lines[1]).toMatchObject({
+        outcome: "failed",
+        http_status: 400,
+        clerk_trace_id: trace,
+      });
+    },
+  );
+});
