@@ -310,9 +310,10 @@ export const deleteOrganizationMembershipTool = defineTool({
       };
     }
     const who = membershipView(membership);
-    // Clerk deletes an organization when its last member is removed.
+    // Clerk deletes an organization when its last member is removed, unless that member is its
+    // only admin, whom Clerk refuses to remove: no deletion to warn about then.
     const last =
-      org.members_count === 1
+      org.members_count === 1 && who.role !== "org:admin"
         ? " They are its last member: Clerk then deletes the organization too, with its invitations. This cannot be undone."
         : "";
     return {

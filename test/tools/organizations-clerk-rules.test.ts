@@ -265,6 +265,42 @@ describe("organization rules Clerk enforces", () => {
     }
   });
 
+  it("a sole member who is the only admin: no deletion is threatened, and Clerk refuses the removal", async () => {
+    const solo = await startHarness({
+      seed: {
+        users: [{ id: ADMIN, email_address: "admin@acme.test" }],
+        organizations: [
+          {
+            id: "org_solo0000002",
+            name: "Solo",
+            slug: "solo",
+            members: [{ user_id: ADMIN, role: "org:admin" }],
+          },
+        ],
+      },
+      capabilities: { elicitation: { form: {} } },
+    });
+    try {
+      const asked: string[] = [];
+      solo.client.setRequestHandler(ElicitRequestSchema, async (req) => {
+        asked.push(req.params.message);
+        return { action: "accept", content: { confirm: true } };
+      });
+      const result = await solo.call("delete_organization_membership", {
+        organization_id: "org_solo0000002",
+        user_id: ADMIN,
+      });
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).not.toMatch(/deletes the organization/);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/only admin/);
+      const still = await solo.call("get_organization", { organization_id: "org_solo0000002" });
+      expect(still.isError).toBeFalsy();
+    } finally {
+      await solo.close();
+    }
+  });
+
   it("delete_organization reports the ID Clerk's DeletedObject carries, and no slug", async () => {
     const result = await h.call("delete_organization", { organization_id: ORG });
     expect(result.structuredContent).toEqual({ id: ORG, deleted: true });
