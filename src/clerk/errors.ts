@@ -40,6 +40,7 @@ export interface ClerkFailureFacts {
  * EAI_AGAIN (a DNS server not answering) and resets may pass, so they are not listed.
  */
 const SETUP_FAILURE = /^(ECONNREFUSED|ENOTFOUND)\b|^(bad port|unknown scheme)$/;
+const REFUSED_BY_FETCH = /^(bad port|unknown scheme)$/;
 
 /** A failed Backend API call, normalised from whatever `@clerk/backend` or fetch threw. */
 export class ClerkFailure extends Error {
@@ -77,11 +78,14 @@ export class ClerkFailure extends Error {
     return new ClerkFailure({ kind: "cancelled", detail: "cancelled" });
   }
 
-  /** Worth retrying if the request is idempotent. */
+  /**
+   * Worth retrying if the request is idempotent. Not what fetch refused without touching the
+   * network (a bad port, an unknown scheme): that gives the same answer every time.
+   */
   get transient(): boolean {
     return (
       this.kind === "timeout" ||
-      this.kind === "network" ||
+      (this.kind === "network" && !REFUSED_BY_FETCH.test(this.networkReason)) ||
       this.status === 502 ||
       this.status === 503 ||
       this.status === 504

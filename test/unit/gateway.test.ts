@@ -143,8 +143,8 @@ describe("the budget through an MCP tool", () => {
 });
 
 describe("an unreachable Backend API (connection refused)", () => {
-  const attemptsOf = async (idempotent: boolean) => {
-    const apiUrl = await closedPortUrl();
+  const attemptsOf = async (idempotent: boolean, url?: string) => {
+    const apiUrl = url ?? (await closedPortUrl());
     const gw = createClerkGateway(
       { secretKey: "sk_test_unreachable0000", apiUrl, timeoutMs: 2_000 },
       { ...DEFAULT_RETRY, baseDelayMs: 5 },
@@ -169,6 +169,13 @@ describe("an unreachable Backend API (connection refused)", () => {
     expect(failure.kind).toBe("network");
     expect(failure.notSent).toBe(true);
     expect(failure.outcomeUnknown).toBe(false);
+  });
+
+  it("does not retry what fetch refuses without touching the network (a bad port)", async () => {
+    const { attempts, failure } = await attemptsOf(true, "http://127.0.0.1:1");
+    expect(attempts).toBe(1);
+    expect(failure.setupFailure).toBe(true);
+    expect(failure.transient).toBe(false);
   });
 
   it("through a tool: a setup mistake naming the API host and CLERK_API_URL, outcome known", async () => {
