@@ -66,7 +66,9 @@ export function keyFingerprint(secretKey: string): string {
   return `sha256:${createHash("sha256").update(secretKey).digest("hex").slice(0, 16)}`;
 }
 
-const TARGET_ARG = /(_ids?|^email_address(es)?)$/;
+// IDs, the addresses an invitation goes to, and what names an organization being created or
+// renamed (it has no ID before Clerk answers).
+const TARGET_ARG = /(_ids?|^email_address(es)?|^name|^slug|^created_by)$/;
 
 /** The arguments that name what a call acts on. Everything else, metadata first, is left out. */
 export function auditTargets(args: Record<string, unknown>): Record<string, string | string[]> {

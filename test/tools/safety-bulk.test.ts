@@ -204,3 +204,26 @@ describe("create_invitation", () => {
     expect(hh.emu.writes()).toEqual([]);
   });
 });
+
+describe("create_organization", () => {
+  it("is audited by the name, slug and creator it names, never with its metadata", async () => {
+    const creator = "user_creator00000000000001";
+    const hh = await confirming(
+      { action: "decline" },
+      { seed: { users: [{ id: creator, email_address: "creator@example.com" }] } },
+    );
+    const result = await hh.call("create_organization", {
+      name: "Globex",
+      slug: "globex",
+      created_by: creator,
+    });
+    expect(result.isError).toBeFalsy();
+    expect(asked).toEqual([]);
+    const [intent, outcome] = auditLines();
+    expect(intent).toMatchObject({
+      tool: "create_organization",
+      targets: { name: "Globex", slug: "globex", created_by: creator },
+    });
+    expect(outcome).toMatchObject({ outcome: "succeeded" });
+  });
+});
