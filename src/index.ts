@@ -12,10 +12,11 @@ const log = createStderrLogger();
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  // Asked for on a terminal, never by an MCP client: the only output that goes to stdout.
+  // Asked for on a terminal, never by an MCP client. Still stderr: stdout carries JSON-RPC only,
+  // whatever the arguments, so a client misconfigured with --help gets no stray text there.
   const info = infoRequest(argv);
   if (info) {
-    process.stdout.write(info === "help" ? USAGE : `${SERVER_INFO.version}\n`);
+    process.stderr.write(info === "help" ? USAGE : `${SERVER_INFO.version}\n`);
     return;
   }
 

@@ -130,11 +130,16 @@ describe("operator controls over stdio (dist/index.js)", () => {
     expect(run.stdout()).toBe("");
   });
 
-  it("prints --help on stdout and exits 0 without a key", async () => {
+  it("prints --help and --version on stderr, never stdout, and exits 0 without a key", async () => {
     const run = spawnRaw({}, ["--help"]);
     expect((await run.exited).code).toBe(0);
-    expect(run.stdout()).toContain("--allow-production-writes");
-    expect(run.stdout()).toContain("CLERK_MCP_NO_CONFIRM");
+    expect(run.stderr()).toContain("--allow-production-writes");
+    expect(run.stderr()).toContain("CLERK_MCP_NO_CONFIRM");
+    expect(run.stdout()).toBe("");
+    const version = spawnRaw({}, ["--version"]);
+    expect((await version.exited).code).toBe(0);
+    expect(version.stderr()).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(version.stdout()).toBe("");
   });
 
   it("--read-only leaves write tools out of tools/list, and wins over its variable", async () => {
