@@ -1,5 +1,6 @@
 import { ApiError, paramFormatInvalid, paramInvalid, paramMissing } from "../errors.js";
 import type { Store } from "../state.js";
+import type { InvitationStatus } from "../types.js";
 
 export type Query = Record<string, string | string[]>;
 
@@ -203,3 +204,29 @@ export function expiresInDays(body: Record<string, unknown>): number | undefined
   }
   return v;
 }
+
+/**
+ * Clerk's metadata merge (PATCH /v1/users/{user_id}/metadata, /v1/organizations/{id}/metadata): objects merge key by key at any
+ * depth, null removes a key, anything else (arrays included) replaces.
+ */
+export function deepMerge(
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...current };
+  for (const [key, next] of Object.entries(patch)) {
+    const prev = out[key];
+    if (next === null) delete out[key];
+    else if (isObject(next)) out[key] = deepMerge(isObject(prev) ? prev : {}, next);
+    else out[key] = next;
+  }
+  return out;
+}
+
+/** The statuses both kinds of invitation take in Clerk's `status` filter. */
+export const INVITATION_STATUSES: readonly InvitationStatus[] = [
+  "pending",
+  "accepted",
+  "revoked",
+  "expired",
+];

@@ -3,6 +3,7 @@ import { DAY_MS, DEFAULT_EXPIRES_IN_DAYS, type Store, ticketUrl } from "../state
 import type { InvitationRecord, InvitationStatus } from "../types.js";
 import {
   expiresInDays,
+  INVITATION_STATUSES,
   isPaginated,
   listResponse,
   ok,
@@ -20,7 +21,6 @@ import {
   sortItems,
 } from "./common.js";
 
-const STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "revoked", "expired"];
 const TEMPLATE_SLUGS = ["invitation", "waitlist_invitation"];
 const CREATE_PARAMS = [
   "email_address",
@@ -150,8 +150,8 @@ export const invitationRoutes: Route[] = [
     pattern: "/v1/invitations",
     handler: ({ store, query }) => {
       const status = one(query, "status");
-      if (status !== undefined && !STATUSES.includes(status as InvitationStatus)) {
-        throw paramInvalid("status", `status must be one of: ${STATUSES.join(", ")}`);
+      if (status !== undefined && !INVITATION_STATUSES.includes(status as InvitationStatus)) {
+        throw paramInvalid("status", `status must be one of: ${INVITATION_STATUSES.join(", ")}`);
       }
       const q = one(query, "query")?.toLowerCase();
       const order = orderBy(query, ["created_at", "email_address", "expires_at"]);

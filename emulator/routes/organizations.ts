@@ -12,7 +12,9 @@ import {
 } from "../state.js";
 import type { InvitationStatus, OrganizationInvitationRecord } from "../types.js";
 import {
+  deepMerge,
   expiresInDays,
+  INVITATION_STATUSES,
   listResponse,
   many,
   ok,
@@ -30,9 +32,6 @@ import {
   sortItems,
 } from "./common.js";
 import { duplicateInvitations } from "./invitations.js";
-import { deepMerge } from "./users.js";
-
-const STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "revoked", "expired"];
 
 function requireOrg(store: Store, idOrSlug: string | undefined): StoredOrganization {
   const org = idOrSlug ? store.findOrganization(idOrSlug) : undefined;
@@ -549,8 +548,8 @@ export const organizationRoutes: Route[] = [
       const org = requireOrg(store, params.organization_id);
       const statuses = many(query, "status");
       for (const s of statuses) {
-        if (!STATUSES.includes(s as InvitationStatus)) {
-          throw paramInvalid("status", `status must be one of: ${STATUSES.join(", ")}`);
+        if (!INVITATION_STATUSES.includes(s as InvitationStatus)) {
+          throw paramInvalid("status", `status must be one of: ${INVITATION_STATUSES.join(", ")}`);
         }
       }
       const email = one(query, "email_address")?.toLowerCase();

@@ -1,7 +1,7 @@
 import { notFound, paramInvalid } from "../errors.js";
 import type { Store, StoredUser } from "../state.js";
 import {
-  isObject,
+  deepMerge,
   isPaginated,
   listResponse,
   many,
@@ -126,24 +126,6 @@ function filterUsers(store: Store, query: Record<string, string | string[]>): St
     out = out.filter((u) =>
       orgIds.some((id) => store.findOrganization(id)?.members.has(u.id) === true),
     );
-  }
-  return out;
-}
-
-/**
- * Clerk's metadata merge (PATCH /v1/users/{user_id}/metadata): objects merge key by key at any
- * depth, null removes a key, anything else (arrays included) replaces.
- */
-export function deepMerge(
-  current: Record<string, unknown>,
-  patch: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...current };
-  for (const [key, next] of Object.entries(patch)) {
-    const prev = out[key];
-    if (next === null) delete out[key];
-    else if (isObject(next)) out[key] = deepMerge(isObject(prev) ? prev : {}, next);
-    else out[key] = next;
   }
   return out;
 }
