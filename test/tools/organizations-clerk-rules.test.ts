@@ -230,75 +230,48 @@ describe("organization rules Clerk enforces", () => {
     expect(stepDown.structuredContent).toMatchObject({ user_id: ADMIN, role: "org:member" });
   });
 
-  it("removing the last member deletes the organization: the question says so first", async () => {
+  /** An organization whose one member is `user_id` with `role`, and a client that accepts. */
+  async function soloOrganization(org: string, user_id: string, role: string) {
     const solo = await startHarness({
       seed: {
-        users: [{ id: MEMBER, email_address: "member@acme.test" }],
-        organizations: [
-          {
-            id: "org_solo0000001",
-            name: "Solo",
-            slug: "solo",
-            members: [{ user_id: MEMBER, role: "org:member" }],
-          },
-        ],
+        users: [{ id: user_id, email_address: `${role.slice(4)}@acme.test` }],
+        organizations: [{ id: org, name: "Solo", slug: "solo", members: [{ user_id, role }] }],
       },
       capabilities: { elicitation: { form: {} } },
     });
-    try {
-      const asked: string[] = [];
-      solo.client.setRequestHandler(ElicitRequestSchema, async (req) => {
-        asked.push(req.params.message);
-        return { action: "accept", content: { confirm: true } };
-      });
-      const result = await solo.call("delete_organization_membership", {
-        organization_id: "org_solo0000001",
-        user_id: MEMBER,
-      });
-      expect(result.isError).toBeFalsy();
-      expect(asked).toHaveLength(1);
-      expect(asked[0]).toMatch(/last member.*Clerk then deletes the organization/);
-      const gone = await solo.call("get_organization", { organization_id: "org_solo0000001" });
-      expect(textOf(gone)).toMatch(/does not exist/);
-    } finally {
-      await solo.close();
-    }
+    const asked: string[] = [];
+    solo.client.setRequestHandler(ElicitRequestSchema, async (req) => {
+      asked.push(req.params.message);
+      return { action: "accept", content: { confirm: true } };
+    });
+    const removal = await solo.call("delete_organization_membership", {
+      organization_id: org,
+      user_id,
+    });
+    const after = await solo.call("get_organization", { organization_id: org });
+    await solo.close();
+    return { asked, removal, after };
+  }
+
+  it("removing the last member deletes the organization: the question says so first", async () => {
+    const { asked, removal, after } = await soloOrganization(
+      "org_solo0000001",
+      MEMBER,
+      "org:member",
+    );
+    expect(removal.isError).toBeFalsy();
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatch(/last member.*Clerk then deletes the organization/);
+    expect(textOf(after)).toMatch(/does not exist/);
   });
 
   it("a sole member who is the only admin: no deletion is threatened, and Clerk refuses the removal", async () => {
-    const solo = await startHarness({
-      seed: {
-        users: [{ id: ADMIN, email_address: "admin@acme.test" }],
-        organizations: [
-          {
-            id: "org_solo0000002",
-            name: "Solo",
-            slug: "solo",
-            members: [{ user_id: ADMIN, role: "org:admin" }],
-          },
-        ],
-      },
-      capabilities: { elicitation: { form: {} } },
-    });
-    try {
-      const asked: string[] = [];
-      solo.client.setRequestHandler(ElicitRequestSchema, async (req) => {
-        asked.push(req.params.message);
-        return { action: "accept", content: { confirm: true } };
-      });
-      const result = await solo.call("delete_organization_membership", {
-        organization_id: "org_solo0000002",
-        user_id: ADMIN,
-      });
-      expect(asked).toHaveLength(1);
-      expect(asked[0]).not.toMatch(/deletes the organization/);
-      expect(result.isError).toBe(true);
-      expect(textOf(result)).toMatch(/only admin/);
-      const still = await solo.call("get_organization", { organization_id: "org_solo0000002" });
-      expect(still.isError).toBeFalsy();
-    } finally {
-      await solo.close();
-    }
+    const { asked, removal, after } = await soloOrganization("org_solo0000002", ADMIN, "org:admin");
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).not.toMatch(/deletes the organization/);
+    expect(removal.isError).toBe(true);
+    expect(textOf(removal)).toMatch(/only admin/);
+    expect(after.isError).toBeFalsy();
   });
 
   it("delete_organization reports the ID Clerk's DeletedObject carries, and no slug", async () => {
