@@ -1,8 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/tools/registry.js";
+import { useAuditFile } from "../helpers/audit-file.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /**
@@ -285,25 +283,13 @@ const rows: Row[] = [
 const writeTools = ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name);
 
 let h: Harness | undefined;
-let dir: string;
-let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "clerk-failures-"));
-  file = join(dir, "audit.jsonl");
-});
+const audit = useAuditFile("clerk-failures-");
 afterEach(async () => {
   await h?.close();
   h = undefined;
-  rmSync(dir, { recursive: true, force: true });
 });
 
-const auditLines = () =>
-  existsSync(file)
-    ? readFileSync(file, "utf8")
-        .trimEnd()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-    : [];
+const auditLines = audit.lines;
 
 describe("errors born from a Clerk failure", () => {
   it("cover every write tool", () => {
@@ -312,7 +298,7 @@ describe("errors born from a Clerk failure", () => {
   });
 
   it.each(rows)("$name: the text and the audit line carry status and trace ID", async (row) => {
-    h = await startHarness({ config: { auditLog: file, confirm: false } });
+    h = await startHarness({ config: { auditLog: audit.path(), confirm: false } });
     const trace = `trace_${row.tool}_${row.status}`;
     h.emu.inject({
       method: row.method,
@@ -372,7 +358,7 @@ describe("a revoke Clerk refuses because the invitation is settled", () => {
     "%s of an %s invitation: Clerk's 400 reaches the text and the audit line",
     async (tool, status) => {
       h = await startHarness({
-        config: { auditLog: file, confirm: false },
+        config: { auditLog: audit.path(), confirm: false },
         seed: { organizations: [{ id: ORG, name: "Acme" }] },
       });
       const inv =

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { type ElicitRequest, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { useAuditFile } from "../helpers/audit-file.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /**
@@ -24,22 +23,15 @@ const emptyLookups = (h: Harness, n: number) =>
 
 let h: Harness;
 let asked: ElicitRequest["params"][];
-let dir: string;
-let file: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "clerk-confirm-"));
-  file = join(dir, "audit.jsonl");
-});
+const audit = useAuditFile("clerk-confirm-");
 afterEach(async () => {
   await h.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function declining(): Promise<Harness> {
   h = await startHarness({
     capabilities: { elicitation: { form: {} } },
-    config: { auditLog: file },
+    config: { auditLog: audit.path() },
   });
   asked = [];
   h.client.setRequestHandler(ElicitRequestSchema, async (req) => {
@@ -132,7 +124,7 @@ describe("revoke_invitations", () => {
 
 describe("revoke_invitations when every revoke fails", () => {
   it("a 401 stops the batch: the rest are not sent, and all failing is an error audited as failed", async () => {
-    h = await startHarness({ config: { auditLog: file } });
+    h = await startHarness({ config: { auditLog: audit.path() } });
     const ids = Array.from(
       { length: 100 },
       (_, i) => h.emu.addInvitation({ email_address: `x${i}@example.com` }).id,
@@ -150,7 +142,7 @@ describe("revoke_invitations when every revoke fails", () => {
     expect(h.emu.writes().length).toBeGreaterThan(0);
     expect(h.emu.writes().length).toBeLessThanOrEqual(10);
     expect(h.emu.writes().every((w) => w.status === 401)).toBe(true);
-    const lines = readFileSync(file, "utf8")
+    const lines = readFileSync(audit.path(), "utf8")
       .trimEnd()
       .split("\n")
       .map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { type ElicitRequest, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useAuditFile } from "../helpers/audit-file.js";
 import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
 
 /** The operator controls on the bulk and organization tools (issue 3's write tools). */
@@ -10,18 +9,12 @@ import { type Harness, type HarnessOptions, startHarness, textOf } from "../help
 const METADATA_VALUE = "bulk-metadata-value-5519";
 
 let h: Harness | undefined;
-let dir: string;
-let file: string;
+const audit = useAuditFile("clerk-audit-bulk-");
 let asked: ElicitRequest["params"][];
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "clerk-audit-bulk-"));
-  file = join(dir, "audit.jsonl");
-});
 afterEach(async () => {
   await h?.close();
   h = undefined;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function confirming(
@@ -31,7 +24,7 @@ async function confirming(
   h = await startHarness({
     capabilities: { elicitation: { form: {} } },
     ...opts,
-    config: { auditLog: file, ...opts.config },
+    config: { auditLog: audit.path(), ...opts.config },
   });
   asked = [];
   h.client.setRequestHandler(ElicitRequestSchema, async (req) => {
@@ -41,11 +34,7 @@ async function confirming(
   return h;
 }
 
-const auditLines = () =>
-  readFileSync(file, "utf8")
-    .trimEnd()
-    .split("\n")
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const auditLines = audit.lines;
 
 function seedPending(hh: Harness, n: number): string[] {
   const ids = Array.from(
@@ -98,7 +87,7 @@ describe("revoke_invitations", () => {
       outcome: "succeeded",
       counts: { revoked: 3 },
     });
-    expect(readFileSync(file, "utf8")).not.toContain(METADATA_VALUE);
+    expect(readFileSync(audit.path(), "utf8")).not.toContain(METADATA_VALUE);
   });
 
   it("does not ask for a dry run", async () => {
@@ -154,7 +143,7 @@ describe("create_invitation", () => {
       targets: { email_address: "new@example.com" },
     });
     expect(outcome).toMatchObject({ outcome: "succeeded" });
-    expect(readFileSync(file, "utf8")).not.toContain(METADATA_VALUE);
+    expect(readFileSync(audit.path(), "utf8")).not.toContain(METADATA_VALUE);
   });
 
   it("is refused on production without the opt-in, sending nothing", async () => {

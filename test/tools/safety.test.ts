@@ -10,7 +10,7 @@ import {
   type ElicitRequest,
   ElicitRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as z from "zod";
 import { createClerkGateway } from "../../src/clerk/client.js";
 import { ConfigError, DEFAULT_CONTROLS } from "../../src/config.js";
@@ -18,6 +18,7 @@ import { silentLogger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
 import { ALL_TOOLS, registerTools } from "../../src/tools/registry.js";
 import { type AnyToolDefinition, defineTool } from "../../src/tools/types.js";
+import { useAuditFile } from "../helpers/audit-file.js";
 import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
 
 const LIVE_KEY = "sk_live_productionKey0123456789abcdef";
@@ -227,27 +228,15 @@ describe("production guard", () => {
 });
 
 describe("audit log", () => {
-  let dir: string;
-  let file: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "clerk-audit-"));
-    file = join(dir, "audit.jsonl");
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  const lines = () =>
-    readFileSync(file, "utf8")
-      .trimEnd()
-      .split("\n")
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const audit = useAuditFile();
 
   it("writes an intent line before the call and an outcome line after, with no key or metadata", async () => {
-    const hh = await harness({ config: { auditLog: file } });
+    const hh = await harness({ config: { auditLog: audit.path() } });
     const id = pending(hh);
     const result = await hh.call("revoke_invitation", { invitation_id: id });
     expect(result.isError).toBeFalsy();
 
-    const [intent, outcome, ...rest] = lines();
+    const [intent, outcome, ...rest] = audit.lines();
     expect(rest).toEqual([]);
     const fingerprint = `sha256:${createHash("sha256").update(hh.emu.secretKey).digest("hex").slice(0, 16)}`;
     expect(intent).toMatchObject({
@@ -269,7 +258,7 @@ describe("audit log", () => {
     });
     expect(Date.parse(String(outcome?.time))).not.toBeNaN();
 
-    const raw = readFileSync(file, "utf8");
+    const raw = readFileSync(audit.path(), "utf8");
     expect(raw).not.toContain(hh.emu.secretKey);
     expect(raw).not.toContain(hh.emu.secretKey.slice("sk_test_".length));
     expect(raw).not.toContain(METADATA_VALUE);
@@ -277,7 +266,7 @@ describe("audit log", () => {
   });
 
   it("records a failure's HTTP status and clerk_trace_id", async () => {
-    const hh = await harness({ config: { auditLog: file } });
+    const hh = await harness({ config: { auditLog: audit.path() } });
     const id = pending(hh);
     hh.emu.inject({
       method: "POST",
@@ -290,7 +279,7 @@ describe("audit log", () => {
     });
     const result = await hh.call("revoke_invitation", { invitation_id: id });
     expect(result.isError).toBe(true);
-    expect(lines()[1]).toMatchObject({
+    expect(audit.lines()[1]).toMatchObject({
       stage: "outcome",
       outcome: "failed",
       http_status: 403,
@@ -299,13 +288,15 @@ describe("audit log", () => {
   });
 
   it("does not record read calls", async () => {
-    const hh = await harness({ config: { auditLog: file } });
+    const hh = await harness({ config: { auditLog: audit.path() } });
     await hh.call("list_invitations", {});
-    expect(() => readFileSync(file, "utf8")).toThrow(/ENOENT/);
+    expect(() => readFileSync(audit.path(), "utf8")).toThrow(/ENOENT/);
   });
 
   it("refuses the write when the intent line cannot be written, sending nothing", async () => {
-    const hh = await harness({ config: { auditLog: join(dir, "missing-folder", "audit.jsonl") } });
+    const hh = await harness({
+      config: { auditLog: join(audit.dir(), "missing-folder", "audit.jsonl") },
+    });
     const id = pending(hh);
     const result = await hh.call("revoke_invitation", { invitation_id: id });
     expect(result.isError).toBe(true);
@@ -316,10 +307,10 @@ describe("audit log", () => {
   });
 
   it("records a production refusal as a single outcome line", async () => {
-    const hh = await harness({ secretKey: LIVE_KEY, config: { auditLog: file } });
+    const hh = await harness({ secretKey: LIVE_KEY, config: { auditLog: audit.path() } });
     const id = pending(hh);
     await hh.call("revoke_invitation", { invitation_id: id });
-    const all = lines();
+    const all = audit.lines();
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({
       stage: "outcome",
@@ -327,7 +318,7 @@ describe("audit log", () => {
       reason: "production_writes_blocked",
       instance: "production",
     });
-    expect(readFileSync(file, "utf8")).not.toContain(LIVE_KEY.slice("sk_live_".length));
+    expect(readFileSync(audit.path(), "utf8")).not.toContain(LIVE_KEY.slice("sk_live_".length));
   });
 });
 
@@ -437,23 +428,12 @@ describe("confirmation through elicitation", () => {
   });
 
   describe("stopped before the question is answered", () => {
-    let dir: string;
-    let file: string;
-    beforeEach(() => {
-      dir = mkdtempSync(join(tmpdir(), "clerk-audit-"));
-      file = join(dir, "audit.jsonl");
-    });
-    afterEach(() => rmSync(dir, { recursive: true, force: true }));
-    const lines = () =>
-      readFileSync(file, "utf8")
-        .trimEnd()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const audit = useAuditFile();
 
     it("refuses, sending no write, when the lookup naming who is affected fails", async () => {
       const hh = await confirming(
         { action: "accept", content: { confirm: true } },
-        { config: { auditLog: file }, retry: { retries: 0 } },
+        { config: { auditLog: audit.path() }, retry: { retries: 0 } },
       );
       const id = pending(hh);
       hh.emu.inject({
@@ -476,7 +456,7 @@ describe("confirmation through elicitation", () => {
       expect(hh.emu.requests.length).toBeGreaterThan(0);
       expect(hh.emu.writes()).toEqual([]);
       expect(hh.emu.getInvitation(id)?.status).toBe("pending");
-      expect(lines()).toEqual([
+      expect(audit.lines()).toEqual([
         expect.objectContaining({
           stage: "outcome",
           outcome: "refused",
@@ -492,7 +472,7 @@ describe("confirmation through elicitation", () => {
       const log = { info() {}, error: (message: string) => errors.push(message) };
       const hh = await harness({
         capabilities: { elicitation: { form: {} } },
-        config: { auditLog: file },
+        config: { auditLog: audit.path() },
         log,
       });
       const id = pending(hh);
@@ -511,9 +491,9 @@ describe("confirmation through elicitation", () => {
       );
       await expect(call).rejects.toThrow();
       // The server settles the call after the client gave up on it; its audit line shows how.
-      await vi.waitFor(() => expect(readFileSync(file, "utf8")).toMatch(/\n$/));
+      await vi.waitFor(() => expect(readFileSync(audit.path(), "utf8")).toMatch(/\n$/));
       expect(questions).toBe(1);
-      expect(lines()).toEqual([
+      expect(audit.lines()).toEqual([
         expect.objectContaining({
           stage: "outcome",
           outcome: "cancelled",
@@ -528,7 +508,7 @@ describe("confirmation through elicitation", () => {
     it("records an MCP cancellation during the lookup as cancelled", async () => {
       const hh = await confirming(
         { action: "accept", content: { confirm: true } },
-        { config: { auditLog: file } },
+        { config: { auditLog: audit.path() } },
       );
       const id = pending(hh);
       let release = () => {};
@@ -552,12 +532,12 @@ describe("confirmation through elicitation", () => {
         controller.abort();
         await expect(call).rejects.toThrow();
         // The server settles the call after the client gave up on it; its audit line shows how.
-        await vi.waitFor(() => expect(readFileSync(file, "utf8")).toMatch(/\n$/));
+        await vi.waitFor(() => expect(readFileSync(audit.path(), "utf8")).toMatch(/\n$/));
       } finally {
         release();
       }
       expect(asked).toEqual([]);
-      expect(lines()).toEqual([
+      expect(audit.lines()).toEqual([
         expect.objectContaining({ stage: "outcome", outcome: "cancelled" }),
       ]);
       expect(hh.emu.writes()).toEqual([]);
