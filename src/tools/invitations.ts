@@ -1,13 +1,11 @@
 import * as z from "zod";
-import { ClerkFailure, describeFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
+import { describeFailure, ToolError } from "../clerk/errors.js";
 import { InvitationId } from "../clerk/ids.js";
 import {
   type BulkRevokeItem,
   createInvitation,
   createInvitations,
-  failureText,
   findInvitation,
-  type ItemFailure,
   lookupInvitations,
   previewRevokeInvitations,
   revokeInvitation,
@@ -25,76 +23,21 @@ import {
   rawOf,
 } from "../clerk/views.js";
 import { DESTRUCTIVE, INVITE, READ } from "./annotations.js";
-import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
-import { defineTool, type ToolContext } from "./types.js";
+import {
+  allFailed,
+  countBy,
+  dedupe,
+  describeCounts,
+  itemOutcome,
+  progressReporter,
+  unknownWarning,
+} from "./bulk.js";
+import { EmailAddress, ExpiresInDays, Metadata, RedirectUrl } from "./fields.js";
+import { emptyPageSummary, Limit, Offset, pageOutput, Query } from "./paging.js";
+import { listPage, notRevocableReason, SETTLED_STATUSES } from "./revocation.js";
+import { defineTool } from "./types.js";
 
 /** Application invitations (`inv_…`). Organization invitations live in organization_invitations.ts. */
-
-/**
- * Why a non-pending invitation of either kind cannot be revoked, as the end of a sentence.
- * @param accepted what acceptance made of the person, and what to manage instead.
- */
-export function notRevocableReason(
-  status: string,
-  accepted: { now: string; instead: string },
-): string {
-  if (status === "accepted") {
-    return `it was already accepted: ${accepted.now}, so revoking would change nothing. ${accepted.instead}`;
-  }
-  if (status === "expired") {
-    return "it has already expired: its link no longer works, so there is nothing to revoke";
-  }
-  return `its status is ${status}`;
-}
-
-/** Statuses from which a revoke changes nothing, so there is nothing for the human to confirm. */
-export const SETTLED_STATUSES: ReadonlySet<string> = new Set(["revoked", "accepted", "expired"]);
-
-/** A page of invitations, each with its metadata compacted (`compactMetadata`). */
-export function listPage<V extends { public_metadata: Record<string, unknown> | null }>(
-  views: V[],
-  total_count: number,
-  offset: number,
-) {
-  const invitations = views.map((v) => ({
-    ...v,
-    public_metadata: compactMetadata(v.public_metadata),
-  }));
-  return page("invitations", invitations, total_count, offset);
-}
-
-/**
- * The error a bulk tool throws when every item failed and none may have been applied, so that
- * the call is an isError result and the audit log records it as failed. Items of unknown
- * outcome never collapse into this: their per-item results must reach the human.
- * @param failures every item's failure, in input order (at least one).
- * @returns undefined when any failure is of unknown outcome.
- */
-export function allFailed(
-  noun: { one: string; many: string },
-  failures: ItemFailure[],
-): ToolError | undefined {
-  if (failures.some((f) => f instanceof OutcomeUnknown)) return undefined;
-  const first = failures[0] as ItemFailure;
-  const text = `All ${failures.length} ${failures.length > 1 ? noun.many : noun.one} failed; the first failure: ${failureText(first)}`;
-  return new ToolError(text, first instanceof ClerkFailure ? first : first.clerkCause);
-}
-
-/** A summary's warning when some items may or may not have been applied. */
-function unknownWarning(counts: Partial<Record<string, number>>, check: string): string {
-  const n = counts.outcome_unknown ?? 0;
-  return n === 0
-    ? ""
-    : `Warning: ${n} may or may not have been applied (outcome_unknown); check them with ${check} before retrying. `;
-}
-
-/** A failed item whose write may have been applied reports `outcome_unknown`, not `failed`. */
-function itemOutcome<O extends string>(
-  outcome: O,
-  failure: ItemFailure | undefined,
-): O | "outcome_unknown" {
-  return failure instanceof OutcomeUnknown ? "outcome_unknown" : outcome;
-}
 
 export const revokeInvitationTool = defineTool({
   name: "revoke_invitation",
@@ -208,26 +151,6 @@ export const listInvitationsTool = defineTool({
   },
 });
 
-// ---- input fields shared with the organization invitation tools ----
-
-/**
- * An email address. The check is zod's email pattern, run as a refinement so that the tool
- * definition carries only `format: email`: the pattern itself costs 70 tokens per tool.
- */
-export const EmailAddress = z
-  .string()
-  .refine((v) => z.regexes.email.test(v), { error: "expected an email address" })
-  .meta({ format: "email" });
-/** A JSON object; its keys reach Clerk unchanged. */
-export const Metadata = z.looseObject({}, { error: "expected a JSON object" });
-export const RedirectUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
-const DAYS = "expected a whole number of days from 1 to 365";
-// The bounds are checked in a refinement, out of the tool definition; the error says them.
-export const ExpiresInDays = z
-  .number({ error: DAYS })
-  .int({ error: DAYS })
-  .refine((n) => n >= 1 && n <= 365, { error: DAYS });
-
 const CREATE_OPTIONS = {
   public_metadata: Metadata.optional(),
   redirect_url: RedirectUrl.optional(),
@@ -238,52 +161,6 @@ const CREATE_OPTIONS = {
 };
 
 /** Both create tools: a write that is not destructive and not idempotent. */
-
-/**
- * Reports progress to the client when it asked for it (a `progressToken` in `_meta`). Progress
- * must increase, so repeats are dropped. Best effort: a lost notification is only logged.
- */
-export function progressReporter(
-  ctx: ToolContext,
-): ((done: number, total: number) => void) | undefined {
-  const token = ctx.extra._meta?.progressToken;
-  if (token === undefined) return undefined;
-  let last = -1;
-  return (progress, total) => {
-    if (progress <= last) return;
-    last = progress;
-    ctx.extra
-      .sendNotification({
-        method: "notifications/progress",
-        params: { progressToken: token, progress, total },
-      })
-      .catch((err: unknown) => ctx.log.error("progress notification failed", err));
-  };
-}
-
-function countBy<T extends string>(outcomes: T[]): Partial<Record<T, number>> {
-  const counts: Partial<Record<T, number>> = {};
-  for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
-  return counts;
-}
-
-function describeCounts(counts: Record<string, number | undefined>): string {
-  return Object.entries(counts)
-    .map(([outcome, n]) => `${n} ${outcome.replaceAll("_", " ")}`)
-    .join(", ");
-}
-
-/** Removes repeats (by `key`), keeping the first; returns how many were removed. */
-function dedupe(items: string[], key: (s: string) => string = (s) => s) {
-  const seen = new Set<string>();
-  const unique = items.filter((s) => {
-    const k = key(s);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  return { unique, removed: items.length - unique.length };
-}
 
 export const createInvitationTool = defineTool({
   name: "create_invitation",

@@ -16,39 +16,15 @@ import {
   organizationInvitationWithUrlView,
 } from "../clerk/views.js";
 import { DESTRUCTIVE, INVITE, READ } from "./annotations.js";
-import {
-  EmailAddress,
-  ExpiresInDays,
-  listPage,
-  Metadata,
-  notRevocableReason,
-  RedirectUrl,
-  SETTLED_STATUSES,
-} from "./invitations.js";
+import { EmailAddress, ExpiresInDays, Metadata, RedirectUrl, Role } from "./fields.js";
 import { Limit, Offset, pageOutput } from "./paging.js";
+import { listPage, notRevocableReason, SETTLED_STATUSES } from "./revocation.js";
 import { defineTool } from "./types.js";
 
 /**
  * Organization invitations (`orginv_…`): invitations to join one organization. Every tool
  * needs the organization_id, since Clerk files them under the organization.
  */
-
-/**
- * Clerk role keys carry the `org:` prefix; a bare `admin` is the usual mistake. Checked in a
- * refinement so that the definition carries the description, not the pattern as well.
- */
-const ROLE_KEY = /^org:[A-Za-z0-9_:-]{1,64}$/;
-export const Role = z
-  .string()
-  .superRefine((input, ctx) => {
-    if (ROLE_KEY.test(input)) return;
-    const bare = /^[A-Za-z0-9_-]{1,64}$/.test(input) ? ` (did you mean org:${input}?)` : "";
-    ctx.addIssue({
-      code: "custom",
-      message: `role must be a Clerk role key with the org: prefix${bare}, such as org:member or org:admin.`,
-    });
-  })
-  .describe("e.g. org:member");
 
 export const listOrganizationInvitationsTool = defineTool({
   name: "list_organization_invitations",

@@ -28,8 +28,8 @@ import {
   organizationView,
 } from "../clerk/views.js";
 import { CREATE, DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
+import { Role } from "./fields.js";
 import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
-import { Role } from "./organization-invitations.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import { defineTool } from "./types.js";
 

@@ -20,7 +20,7 @@ import {
   userView,
 } from "../clerk/views.js";
 import { DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
-import { EmailAddress } from "./invitations.js";
+import { EmailAddress } from "./fields.js";
 import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import type { AnyToolDefinition, Confirmation } from "./types.js";
