@@ -16,6 +16,12 @@ export interface CallOptions {
   idempotent: boolean;
   /** MCP cancellation: aborts the request in flight and any wait between attempts. */
   signal?: AbortSignal;
+  /**
+   * Told of every attempt whose answer was lost (`ClerkFailure.outcomeUnknown`: a timeout, a
+   * reset, a 5xx) before the next attempt is made, so that a write repeated after one can
+   * say so (src/clerk/outcomes.ts).
+   */
+  onLost?: (failure: ClerkFailure) => void;
 }
 
 export interface RetryPolicy {
@@ -39,6 +45,12 @@ export interface RetryPolicy {
    * gate fits in it, and the last attempt's timeout is cut to what is left.
    */
   budgetMs: number;
+  /**
+   * After a create's answer was lost: how long to wait (ms) before each lookup for what it may
+   * have created. Clerk may still be working on the request, so one lookup at once proves
+   * nothing; several over a few seconds catch a create that lands late.
+   */
+  settleDelaysMs: readonly number[];
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -50,6 +62,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   baseDelayMs: 250,
   maxRetryAfterSeconds: 10,
   budgetMs: 30_000,
+  settleDelaysMs: [0, 1_000, 2_000],
 };
 
 /**
@@ -77,6 +90,8 @@ export interface ClerkGateway {
    * @throws whatever `op` threw that is not a Clerk or fetch failure (a bug), unchanged.
    */
   call<T>(op: (clerk: ClerkClient) => Promise<T>, options: CallOptions): Promise<T>;
+  /** The policy this gateway retries by; settling lost answers reads `settleDelaysMs`. */
+  readonly retry: RetryPolicy;
 }
 
 /**
@@ -141,7 +156,8 @@ export function createClerkGateway(
   };
 
   return {
-    async call(op, { idempotent, signal }) {
+    retry,
+    async call(op, { idempotent, signal, onLost }) {
       const clerk = await load();
       const deadline = performance.now() + retry.budgetMs;
       let last: ClerkFailure | undefined;
@@ -181,6 +197,7 @@ export function createClerkGateway(
         onFailedAttempt: ({ error }) => {
           if (!(error instanceof ClerkFailure)) return;
           last = error;
+          if (error.outcomeUnknown) onLost?.(error);
           if (error.status === 429) {
             rateLimited += 1;
             closeGate(error);
@@ -216,7 +233,11 @@ export function createClerkGateway(
   };
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Waits `ms`, or rejects with the signal's reason as soon as `signal` aborts.
+ * @throws `signal.reason` when aborted.
+ */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(done, ms);

@@ -41,6 +41,11 @@ export interface ClerkFailureFacts {
  */
 const SETUP_FAILURE = /^(ECONNREFUSED|ENOTFOUND)\b|^(bad port|unknown scheme)$/;
 const REFUSED_BY_FETCH = /^(bad port|unknown scheme)$/;
+/**
+ * Statuses that say the request was not applied even from a proxy's error page: the request
+ * was too large to be read (413, 431), or was held back by a rate limit (429).
+ */
+const DEFINITE_STATUS: ReadonlySet<number> = new Set([413, 429, 431]);
 
 /** A failed Backend API call, normalised from whatever `@clerk/backend` or fetch threw. */
 export class ClerkFailure extends Error {
@@ -86,9 +91,7 @@ export class ClerkFailure extends Error {
     return (
       this.kind === "timeout" ||
       (this.kind === "network" && !REFUSED_BY_FETCH.test(this.networkReason)) ||
-      this.status === 502 ||
-      this.status === 503 ||
-      this.status === 504
+      (this.status ?? 0) >= 500
     );
   }
 
@@ -105,10 +108,21 @@ export class ClerkFailure extends Error {
     return this.errors[0]?.message || this.message || "no detail";
   }
 
-  /** Clerk may or may not have applied a write that failed this way. */
+  /**
+   * Clerk may or may not have applied a write that failed this way. Only Clerk's own answer (a
+   * 4xx with Clerk's error body, or a 429) and a failure that proves the request never left
+   * say it was not: a timeout, a reset, a 5xx and an error page from
+   * something in between (a non-JSON body) prove nothing.
+   */
   get outcomeUnknown(): boolean {
-    if (this.notSent) return false;
-    return this.kind === "timeout" || this.kind === "network" || (this.status ?? 0) >= 500;
+    // A cancellation is told apart by its kind: the audit log records it as unknown anyway.
+    if (this.notSent || this.kind === "cancelled") return false;
+    if (this.kind !== "http") return true;
+    const status = this.status ?? 0;
+    if (status >= 500) return true;
+    return (
+      this.errors.length === 0 && this.bodySnippet !== undefined && !DEFINITE_STATUS.has(status)
+    );
   }
 
   /** True when Clerk's error list has an error with this `code` (e.g. "resource_not_found"). */

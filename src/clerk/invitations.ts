@@ -1,5 +1,14 @@
+import {
+  asItemFailure,
+  failureText,
+  type ItemFailure,
+  KeyRejectedHalt,
+  mapBounded,
+} from "./bulk.js";
 import type { ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, OutcomeUnknown, ToolError } from "./errors.js";
+import { type ClerkFailure, ToolError } from "./errors.js";
+import { createdSince, rethrowUnlessClerkFailure, settleCreate } from "./outcomes.js";
+import { type RevokeResult, revoke } from "./revocation.js";
 import { type InvitationJson, isoTime, rawOf } from "./views.js";
 
 /**
@@ -7,23 +16,6 @@ import { type InvitationJson, isoTime, rawOf } from "./views.js";
  * single and bulk tools. Clerk has no get-by-ID endpoint for application invitations, so a
  * lookup is a list query on the ID.
  */
-
-/** What a revoke did, for either kind of invitation (`T` is its JSON). */
-export type RevokeResult<T = InvitationJson> =
-  | { outcome: "revoked"; invitation: T; note?: string }
-  | { outcome: "already_revoked"; invitation: T }
-  /** `cause`: Clerk's 400 refusing the revoke, when it refused (not after a lost answer). */
-  | { outcome: "not_revocable"; invitation: T; cause?: ClerkFailure }
-  /** `cause`: Clerk's 404, or the failure whose settling lookup found nothing. */
-  | { outcome: "not_found"; cause: ClerkFailure };
-
-/**
- * Lets a `ClerkFailure` through to be settled; rethrows cancellation and anything else
- * (programming errors), which no caller should turn into an outcome.
- */
-export function rethrowUnlessClerkFailure(err: unknown): asserts err is ClerkFailure {
-  if (!(err instanceof ClerkFailure) || err.kind === "cancelled") throw err;
-}
 
 /**
  * Finds one application invitation by ID, whatever its status.
@@ -52,80 +44,26 @@ export async function findInvitation(
 }
 
 /**
- * Revokes one application invitation and says what happened, branching on the invitation's
- * status rather than on Clerk's error codes (a non-pending revoke is an undocumented 400).
- * Source: `POST /v1/invitations/{id}/revoke`; after a 400 or an unknown outcome,
- * `findInvitation`.
+ * Revokes one application invitation and says what happened (`revoke`'s rule: repeated after a
+ * lost answer, a 400 read from the invitation's status).
+ * Source: `POST /v1/invitations/{id}/revoke`; after a 400, `findInvitation`.
  * @param id an `inv_…` ID already checked against `InvitationId`.
- * @throws ClerkFailure for other failures and cancellation; see `settleRevoke` for the rest.
+ * @throws as `revoke` says.
  */
 export async function revokeInvitation(
   clerk: ClerkGateway,
   id: string,
   signal?: AbortSignal,
-): Promise<RevokeResult> {
-  try {
+): Promise<RevokeResult<InvitationJson>> {
+  return revoke({
+    clerk,
+    signal,
+    id,
     // Pass the ID as a string: the object form in Clerk's docs sends `/[object Object]/revoke`.
-    const revoked = await clerk.call((c) => c.invitations.revokeInvitation(id), {
-      idempotent: false,
-      signal,
-    });
-    return { outcome: "revoked", invitation: rawOf(revoked) as InvitationJson };
-  } catch (err) {
-    rethrowUnlessClerkFailure(err);
-    if (err.status === 404) return { outcome: "not_found", cause: err };
-    if (err.status === 400 || err.outcomeUnknown) {
-      return settleRevoke(id, err, () => findInvitation(clerk, id, signal), "list_invitations");
-    }
-    throw err;
-  }
-}
-
-/**
- * Settles a revoke of either kind of invitation that Clerk refused with a 400 or whose answer
- * was lost, from the status `lookup` finds: revoked is already_revoked after a 400 and revoked
- * (with a note) after a lost answer; accepted, expired or any other non-pending status is
- * not_revocable; none is not_found.
- * @param checkWith the tool that shows the invitation, named when the outcome is unknown.
- * @throws `cause` when a 400 left the invitation pending (Clerk refused for another reason),
- *   and the lookup's own failure after a 400; after a lost answer, OutcomeUnknown when the
- *   lookup fails and ToolError when the invitation is still pending (nothing changed).
- */
-export async function settleRevoke<T extends { status: string }>(
-  id: string,
-  cause: ClerkFailure,
-  lookup: () => Promise<T | undefined>,
-  checkWith: string,
-): Promise<RevokeResult<T>> {
-  const refused = cause.status === 400;
-  let current: T | undefined;
-  try {
-    current = await lookup();
-  } catch (lookupErr) {
-    if (refused) throw lookupErr;
-    throw new OutcomeUnknown(
-      `The outcome is unknown: the revoke request for ${id} failed (${describeFailure(cause)}) and the invitation could not be looked up afterwards. Check it with ${checkWith} before retrying.`,
-      cause,
-    );
-  }
-  if (!current) return { outcome: "not_found", cause };
-  if (current.status === "revoked") {
-    return refused
-      ? { outcome: "already_revoked", invitation: current }
-      : {
-          outcome: "revoked",
-          invitation: current,
-          note: `Clerk's answer was lost (${describeFailure(cause)}), but a lookup shows the invitation is now revoked.`,
-        };
-  }
-  if (current.status !== "pending") {
-    return { outcome: "not_revocable", invitation: current, ...(refused ? { cause } : {}) };
-  }
-  if (refused) throw cause;
-  throw new ToolError(
-    `The revoke request for ${id} failed (${describeFailure(cause)}), and a lookup shows the invitation is still pending: nothing changed. Try again.`,
-    cause,
-  );
+    send: async (c) => rawOf(await c.invitations.revokeInvitation(id)) as InvitationJson,
+    lookup: () => findInvitation(clerk, id, signal),
+    checkWith: `list_invitations (query ${id}, and status revoked)`,
+  });
 }
 
 // ---- create ----
@@ -185,102 +123,34 @@ function conflictOf(err: ClerkFailure, email: string): CreateResult | undefined 
 }
 
 /**
- * How far Clerk's clock may run behind ours when `settleCreate` compares an invitation's
- * `created_at` (Clerk's clock) with the moment the request was sent (ours). Too small, and a
- * create that worked on a host whose clock runs ahead is reported as not created; too large,
- * and an invitation someone else sent just before is taken for ours. Ten seconds covers
- * ordinary drift of a host without NTP while keeping that window short.
- */
-export const CLOCK_SKEW_MS = 10_000;
-
-/** What a lookup after a lost create answer saw: the pending invitations for the address. */
-export interface PendingLookup<T> {
-  found: T[];
-  /** False when Clerk had more matching invitations than the lookup read. */
-  complete: boolean;
-}
-
-/**
- * Settles a create of either kind of invitation whose answer was lost (timeout, reset, 5xx).
- * Only a pending invitation created at or after `startedAt` (less `CLOCK_SKEW_MS`) counts as
- * this request's: an older one was there before and proves nothing.
- * @param what the address (and organization) as messages name it.
- * @param startedAt our clock (Unix ms), read before the create was sent.
- * @param checkWith the tool, with its arguments, that shows what exists.
- * @returns the newest such invitation, with a note saying the answer was lost.
- * @throws OutcomeUnknown when the lookup fails, or misses part of the list and finds nothing
- *   new; ToolError (with `cause`) when the full lookup shows nothing was created.
- */
-export async function settleCreate<T extends { id: string; created_at: number }>(p: {
-  what: string;
-  cause: ClerkFailure;
-  startedAt: number;
-  lookup: () => Promise<PendingLookup<T>>;
-  checkWith: string;
-}): Promise<{ invitation: T; note: string }> {
-  const request = `create request for ${p.what} failed (${describeFailure(p.cause)})`;
-  let seen: PendingLookup<T>;
-  try {
-    seen = await p.lookup();
-  } catch {
-    throw new OutcomeUnknown(
-      `The outcome is unknown: the ${request} and the address could not be looked up afterwards. Check with ${p.checkWith} before retrying.`,
-      p.cause,
-    );
-  }
-  const byAge = [...seen.found].sort((a, b) => b.created_at - a.created_at);
-  const fresh = byAge.find((inv) => inv.created_at >= p.startedAt - CLOCK_SKEW_MS);
-  if (fresh) {
-    return {
-      invitation: fresh,
-      note: `Clerk's answer was lost (${describeFailure(p.cause)}), but a lookup finds a pending invitation for ${p.what} created ${isoTime(fresh.created_at)}, no earlier than the request allowing for clock skew.`,
-    };
-  }
-  if (!seen.complete) {
-    throw new OutcomeUnknown(
-      `The outcome is unknown: the ${request}, and the lookup afterwards could not read every pending invitation, so it cannot tell whether one was created. Check with ${p.checkWith} before retrying.`,
-      p.cause,
-    );
-  }
-  const older = byAge[0];
-  const olderText = older
-    ? ` (The only pending one, ${older.id}, was created ${isoTime(older.created_at)}, before this request.)`
-    : "";
-  throw new ToolError(
-    `The ${request}, and a lookup finds no pending invitation for it created since: nothing was created.${olderText} Try again.`,
-    p.cause,
-  );
-}
-
-/**
- * Pending application invitations for `email` (matched exactly, ignoring case), newest first.
- * Clerk's `query` also matches addresses that merely contain `email`, so a full page without
- * an exact match is reported as incomplete.
+ * The newest pending application invitation for `email` (matched exactly, ignoring case)
+ * created since `startedAt` allowing for clock skew, or undefined. Clerk's `query` also matches
+ * addresses that merely contain `email`; the newest first, so one page holds the newest match
+ * unless twenty newer lookalikes crowd it out, which `settleCreate` then reports as unknown.
  * Source: `GET /v1/invitations?query=<email>&status=pending&order_by=-created_at&limit=20`.
  * @throws ClerkFailure when the query fails.
  */
-export async function findPendingInvitationsByEmail(
+async function findNewInvitation(
   clerk: ClerkGateway,
   email: string,
-  signal?: AbortSignal,
-): Promise<PendingLookup<InvitationJson>> {
-  const limit = 20;
+  startedAt: number,
+  signal: AbortSignal | undefined,
+): Promise<InvitationJson | undefined> {
   const page = await clerk.call(
     (c) =>
       c.invitations.getInvitationList({
         query: email,
         status: "pending",
         orderBy: "-created_at",
-        limit,
+        limit: 20,
       }),
     { idempotent: true, signal },
   );
   const wanted = email.toLowerCase();
-  const found = page.data
-    .filter((inv) => inv.emailAddress.toLowerCase() === wanted)
-    .map((inv) => rawOf(inv) as InvitationJson);
-  // Newest first: a page with any exact match holds the newest one, which is all settling needs.
-  return { found, complete: found.length > 0 || page.data.length < limit };
+  const hit = page.data.find(
+    (inv) => inv.emailAddress.toLowerCase() === wanted && createdSince(inv.createdAt, startedAt),
+  );
+  return hit ? (rawOf(hit) as InvitationJson) : undefined;
 }
 
 /**
@@ -315,6 +185,11 @@ export async function createInvitation(
   }
 }
 
+/**
+ * Settles a create whose answer was lost (`settleCreate`): created when a lookup finds a
+ * pending invitation for the address made since the request was sent.
+ * @throws OutcomeUnknown when none is found; ClerkFailure (cancelled).
+ */
 async function settleCreateInvitation(
   clerk: ClerkGateway,
   email: string,
@@ -323,13 +198,16 @@ async function settleCreateInvitation(
   signal: AbortSignal | undefined,
 ): Promise<CreateResult> {
   const settled = await settleCreate({
-    what: email,
+    clerk,
+    signal,
     cause,
-    startedAt,
-    lookup: () => findPendingInvitationsByEmail(clerk, email, signal),
+    what: `the invitation of ${email}`,
     checkWith: `list_invitations (query ${email})`,
+    lookup: () => findNewInvitation(clerk, email, startedAt, signal),
+    describe: (inv) =>
+      `a pending invitation for ${email} (${inv.id}) created ${isoTime(inv.created_at)}`,
   });
-  return { outcome: "created", ...settled };
+  return { outcome: "created", invitation: settled.found, note: settled.note };
 }
 
 /** Clerk's bulk endpoint takes 1–10 invitations per request. */
@@ -339,12 +217,6 @@ export type BulkCreateItem = { email_address: string } & (
   | CreateResult
   | { outcome: "failed"; error: string; failure: ItemFailure }
 );
-
-/**
- * Why an item failed, kept beside its text for the tool's all-failed summary (the audit log
- * takes its status from it). Not part of any tool output.
- */
-export type ItemFailure = ClerkFailure | ToolError;
 
 /**
  * Creates application invitations in chunks of `BULK_CHUNK` through the bulk endpoint. Clerk
@@ -445,47 +317,6 @@ function failed(email: string, failure: ItemFailure): BulkCreateItem {
   return { email_address: email, outcome: "failed", error: failureText(failure), failure };
 }
 
-/** Narrows a per-item error to a reportable failure; rethrows cancellation and programming errors. */
-function asItemFailure(err: unknown): ItemFailure {
-  if (err instanceof ToolError) return err;
-  rethrowUnlessClerkFailure(err);
-  return err;
-}
-
-/** The text of a per-item failure. */
-export function failureText(f: ItemFailure): string {
-  if (f instanceof ToolError) return f.message;
-  if (f.status === 429)
-    return `Rate limited: retry after ${f.retryAfterSeconds ?? 1} s. ${describeFailure(f)}`;
-  if (f.status === 401) {
-    return `${describeFailure(f)} Clerk rejected the secret key: CLERK_SECRET_KEY must be a current secret key of this instance.`;
-  }
-  return describeFailure(f);
-}
-
-/**
- * Stops a batch once Clerk rejects the secret key (401): every later item would fail the same
- * way, so it is not sent. Items already in flight finish and keep their results: some may have
- * gone through, and their outcomes (with create's sign-up links) must not be lost.
- */
-class KeyRejectedHalt {
-  private by: ClerkFailure | undefined;
-
-  /** Records an item's failure; a 401 halts the batch. */
-  note(failure: ItemFailure): void {
-    if (failure instanceof ClerkFailure && failure.status === 401) this.by ??= failure;
-  }
-
-  /** The failure to report for an item not sent because of the halt, or undefined to go on. */
-  notSent(): ToolError | undefined {
-    if (!this.by) return undefined;
-    return new ToolError(
-      `Not sent: Clerk rejected the secret key on an earlier request of this batch (${describeFailure(this.by)}). CLERK_SECRET_KEY must be a current secret key of this instance.`,
-      this.by,
-    );
-  }
-}
-
 // ---- bulk revoke ----
 
 export type BulkRevokeOutcome =
@@ -501,6 +332,8 @@ export interface BulkRevokeItem {
   outcome: BulkRevokeOutcome;
   email_address?: string;
   status?: string;
+  /** Set when Clerk's first answer was lost and the repeat settled it. */
+  note?: string;
   error?: string;
   /** Set on failed items only; kept out of tool output (see `ItemFailure`). */
   failure?: ItemFailure;
@@ -547,6 +380,7 @@ export async function revokeInvitations(
               outcome: r.outcome,
               email_address: r.invitation.email_address,
               status: r.invitation.status,
+              ...(r.outcome === "revoked" && r.note ? { note: r.note } : {}),
             };
     } catch (err) {
       const failure = asItemFailure(err);
@@ -647,34 +481,3 @@ export async function lookupInvitations(
 }
 
 const LOOKUP_CONCURRENCY = 4;
-
-/**
- * Maps `items` through `fn` with at most `concurrency` running at once; results keep the
- * input order. Stops taking new items when `signal` aborts; the first error thrown by `fn`
- * stops the others and is rethrown, so a returned array always has every result.
- * @throws the first error from `fn`; ClerkFailure (cancelled) when `signal` aborts.
- */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  signal: AbortSignal | undefined,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !failure && !signal?.aborted) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  if (failure) throw failure.error;
-  if (signal?.aborted) throw ClerkFailure.cancelled();
-  return results;
-}

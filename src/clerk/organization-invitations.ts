@@ -1,14 +1,9 @@
 import type { ClerkClient, ClerkGateway } from "./client.js";
 import { ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
-import {
-  type PendingLookup,
-  type RevokeResult,
-  rethrowUnlessClerkFailure,
-  settleCreate,
-  settleRevoke,
-} from "./invitations.js";
-import { roleNotFound } from "./organizations.js";
-import { type InvitationStatus, type OrganizationInvitationJson, rawOf } from "./views.js";
+import { createdSince, rethrowUnlessClerkFailure, settleCreate } from "./outcomes.js";
+import { type RevokeResult, revoke } from "./revocation.js";
+import { roleNotFound } from "./roles.js";
+import { type InvitationStatus, isoTime, type OrganizationInvitationJson, rawOf } from "./views.js";
 
 /**
  * Organization invitations (`orginv_…`): invitations to join one organization, separate from
@@ -173,14 +168,24 @@ export async function createOrganizationInvitation(
       );
     }
     if (err.outcomeUnknown) {
-      return settleCreate({
-        what,
+      const settled = await settleCreate({
+        clerk,
+        signal,
         cause: err,
-        startedAt,
-        lookup: () =>
-          findPendingOrganizationInvitations(clerk, p.organization_id, p.email_address, signal),
+        what: `the invitation of ${what}`,
         checkWith: `list_organization_invitations (organization_id ${p.organization_id}, status pending)`,
+        lookup: () =>
+          findNewOrganizationInvitation(
+            clerk,
+            p.organization_id,
+            p.email_address,
+            startedAt,
+            signal,
+          ),
+        describe: (inv) =>
+          `a pending invitation for ${what} (${inv.id}) created ${isoTime(inv.created_at)}`,
       });
+      return { invitation: settled.found, note: settled.note };
     }
     throw err;
   }
@@ -192,19 +197,21 @@ type ListParams = Parameters<ClerkClient["organizations"]["getOrganizationInvita
 const LOOKUP_PAGE = 500;
 
 /**
- * The organization's pending invitations for `email` (matched exactly, ignoring case).
+ * The organization's newest pending invitation for `email` (matched exactly, ignoring case)
+ * created since `startedAt` allowing for clock skew, or undefined.
  * Clerk's API filters by `email_address`; @clerk/backend's parameter type leaves it out but
  * passes it through (snake_cased like the rest). Should the filter be ignored, the exact match
- * below still holds, and a list longer than the page is reported as incomplete.
+ * below still holds.
  * Source: `GET /v1/organizations/{organization_id}/invitations?status=pending&email_address=…&limit=500`.
  * @throws ClerkFailure when the query fails.
  */
-async function findPendingOrganizationInvitations(
+async function findNewOrganizationInvitation(
   clerk: ClerkGateway,
   organization_id: string,
   email: string,
+  startedAt: number,
   signal: AbortSignal | undefined,
-): Promise<PendingLookup<OrganizationInvitationJson>> {
+): Promise<OrganizationInvitationJson | undefined> {
   const params: ListParams & { emailAddress: string } = {
     organizationId: organization_id,
     status: ["pending"],
@@ -216,12 +223,12 @@ async function findPendingOrganizationInvitations(
     signal,
   });
   const wanted = email.toLowerCase();
-  return {
-    found: page.data
-      .filter((inv) => inv.emailAddress.toLowerCase() === wanted)
-      .map((inv) => rawOf(inv) as OrganizationInvitationJson),
-    complete: page.totalCount <= page.data.length,
-  };
+  const hits = page.data
+    .filter(
+      (inv) => inv.emailAddress.toLowerCase() === wanted && createdSince(inv.createdAt, startedAt),
+    )
+    .sort((a, b) => b.createdAt - a.createdAt);
+  return hits[0] ? (rawOf(hits[0]) as OrganizationInvitationJson) : undefined;
 }
 
 export type OrganizationRevokeResult = RevokeResult<OrganizationInvitationJson>;
@@ -241,37 +248,29 @@ export async function revokeOrganizationInvitation(
   signal?: AbortSignal,
 ): Promise<OrganizationRevokeResult> {
   const { organization_id, invitation_id, requesting_user_id } = p;
-  try {
-    const inv = await clerk.call(
-      (c) =>
-        c.organizations.revokeOrganizationInvitation({
+  return revoke({
+    clerk,
+    signal,
+    id: invitation_id,
+    send: async (c) =>
+      rawOf(
+        await c.organizations.revokeOrganizationInvitation({
           organizationId: organization_id,
           invitationId: invitation_id,
           ...(requesting_user_id !== undefined ? { requestingUserId: requesting_user_id } : {}),
         }),
-      { idempotent: false, signal },
-    );
-    return { outcome: "revoked", invitation: rawOf(inv) as OrganizationInvitationJson };
-  } catch (err) {
-    rethrowUnlessClerkFailure(err);
-    if (err.status === 404) return { outcome: "not_found", cause: err };
-    if (err.status === 403) {
-      throw new ToolError(
-        `Clerk refused to revoke ${invitation_id}: ${requesting_user_id ? `requesting_user_id ${requesting_user_id} must be an administrator (org:admin) of ${organization_id}` : `Clerk requires the requesting user to be an administrator of ${organization_id}; pass requesting_user_id of one`}. Nothing changed. ${describeFailure(err)}`,
-        err,
-      );
-    }
-    if (err.status === 400 || err.outcomeUnknown) {
-      return settleRevoke(
-        invitation_id,
-        err,
-        async () =>
-          (await getOrganizationInvitation(clerk, organization_id, invitation_id, signal)).found,
-        "get_organization_invitation",
-      );
-    }
-    throw err;
-  }
+      ) as OrganizationInvitationJson,
+    lookup: async () =>
+      (await getOrganizationInvitation(clerk, organization_id, invitation_id, signal)).found,
+    refused: (err) =>
+      err.status === 403
+        ? new ToolError(
+            `Clerk refused to revoke ${invitation_id}: ${requesting_user_id ? `requesting_user_id ${requesting_user_id} must be an administrator (org:admin) of ${organization_id}` : `Clerk requires the requesting user to be an administrator of ${organization_id}; pass requesting_user_id of one`}. Nothing changed. ${describeFailure(err)}`,
+            err,
+          )
+        : undefined,
+    checkWith: `get_organization_invitation (organization_id ${organization_id})`,
+  });
 }
 
 /** Turns a 404 into a ToolError with `message`; rethrows everything else. */

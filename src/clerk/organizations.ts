@@ -1,20 +1,22 @@
 import type { ClerkGateway } from "./client.js";
+import { ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
 import {
-  ClerkFailure,
-  describeFailure,
-  type Found,
-  getById,
-  OutcomeUnknown,
-  ToolError,
-} from "./errors.js";
-import { CLOCK_SKEW_MS, rethrowUnlessClerkFailure } from "./invitations.js";
+  createdSince,
+  outcomeUnknown,
+  repeatNote,
+  rethrowUnlessClerkFailure,
+  setState,
+  settleCreate,
+  stateOrThrow,
+} from "./outcomes.js";
+import { roleNotFound } from "./roles.js";
 import { isoTime, type OrganizationJson, type OrganizationMembershipJson, rawOf } from "./views.js";
 
 /**
  * Organizations (`org_…`) and their memberships. A membership has no ID of its own on Clerk's
- * wire: it is addressed by (organization_id, user_id). Updates (PATCH) are retried like reads,
- * since sending the same values twice ends in the same state; creates and deletes are not, and
- * after a lost answer they look up what Clerk holds instead of guessing.
+ * wire: it is addressed by (organization_id, user_id). Updates and deletes only set state, so
+ * after a lost answer they are repeated (`setState`); creates are not, and after a lost answer
+ * they look up what Clerk holds (`settleCreate`): see src/clerk/outcomes.ts.
  */
 
 export const ORGANIZATION_ORDER = ["-created_at", "name", "-members_count"] as const;
@@ -40,19 +42,6 @@ export function organizationNotFound(
   return new ToolError(
     `Organization ${organization_id} does not exist on this instance (or was already deleted)${write ? "; nothing changed" : ""}. ${FIND_ORGS}. ${describeFailure(cause)}`,
     cause,
-  );
-}
-
-/**
- * Clerk's answer to a role the instance does not have: 404 `resource_not_found` naming the
- * `role` parameter, on membership and organization invitation endpoints alike. Other 404s of
- * those endpoints name no parameter.
- */
-export function roleNotFound(role: string, err: ClerkFailure): ToolError | undefined {
-  if (err.status !== 404 || paramOf(err) !== "role") return undefined;
-  return new ToolError(
-    `This instance has no role ${role}; nothing changed. org:admin and org:member always exist; custom roles are set up in the Clerk Dashboard. ${describeFailure(err)}`,
-    err,
   );
 }
 
@@ -128,13 +117,14 @@ export interface CreateOrganizationParams {
 }
 
 /**
- * Creates an organization; `created_by` becomes its admin. Not retried except on 429. After a
- * lost answer with a `slug`, the slug is looked up and an organization created since the
- * request was sent (allowing `CLOCK_SKEW_MS`) is reported as this one.
- * Source: `POST /v1/organizations`; after a lost answer, `GET /v1/organizations/{slug}`.
+ * Creates an organization; `created_by` becomes its admin. Never repeated blindly: after a lost
+ * answer, what it may have made is looked up (`settleCreate`): by slug when one was given, else
+ * by name (an exact match, created since the request was sent, by `created_by` when given).
+ * Source: `POST /v1/organizations`; after a lost answer, `GET /v1/organizations/{slug}` or
+ * `GET /v1/organizations?query=<name>&order_by=-created_at`.
  * @returns the organization, and a note when Clerk's answer was lost.
- * @throws ToolError for a taken slug or an unknown `created_by`, and when a lookup shows nothing
- *   was created; OutcomeUnknown when that cannot be established; ClerkFailure otherwise.
+ * @throws ToolError for a taken slug or an unknown `created_by`; OutcomeUnknown when a lost
+ *   answer cannot be settled; ClerkFailure otherwise.
  */
 export async function createOrganization(
   clerk: ClerkGateway,
@@ -171,48 +161,58 @@ export async function createOrganization(
       );
     }
     if (!err.outcomeUnknown) throw err;
-    const request = `create request for organization "${p.name}" failed (${describeFailure(err)})`;
-    if (p.slug === undefined) {
-      throw new OutcomeUnknown(
-        `The outcome is unknown: the ${request}. Check with list_organizations (query "${p.name}") before retrying.`,
-        err,
-      );
-    }
-    let found: OrganizationJson | undefined;
-    try {
-      found = (await getOrganization(clerk, p.slug, signal)).found;
-    } catch {
-      throw new OutcomeUnknown(
-        `The outcome is unknown: the ${request} and slug ${p.slug} could not be looked up afterwards. Check with list_organizations (query "${p.slug}") before retrying.`,
-        err,
-      );
-    }
-    if (found && found.created_at >= startedAt - CLOCK_SKEW_MS) {
-      return {
-        organization: found,
-        note: `Clerk's answer was lost (${describeFailure(err)}), but a lookup finds organization ${found.id} with slug ${p.slug}, created ${isoTime(found.created_at)}, no earlier than the request allowing for clock skew.`,
-      };
-    }
-    throw new ToolError(
-      `The ${request}, and a lookup of slug ${p.slug} finds ${found ? `only ${found.id}, created before this request` : "no organization"}: nothing was created. Try again.`,
-      err,
-    );
+    const settled = await settleCreate({
+      clerk,
+      signal,
+      cause: err,
+      what: `the create of organization "${p.name}"`,
+      checkWith: `list_organizations (query "${p.slug ?? p.name}")`,
+      lookup: () => findNewOrganization(clerk, p, startedAt, signal),
+      describe: (org) =>
+        `organization ${org.id} (slug ${org.slug}) created ${isoTime(org.created_at)}`,
+    });
+    return { organization: settled.found, note: settled.note };
   }
 }
 
 /**
- * The parameter Clerk named in its first error (`meta.param_name` on the wire), if any.
- * `@clerk/backend` hands error meta over camelCased, so it is read as `paramName`.
+ * The organization a create with `p` made since `startedAt`, or undefined. With a slug, the
+ * organization at that slug; without, the newest whose name is exactly `p.name` (Clerk trims
+ * names) and, when given, whose creator is `created_by`.
+ * Source: `GET /v1/organizations/{slug}`, or `GET /v1/organizations?query=<name>&order_by=-created_at&limit=20`.
+ * @throws ClerkFailure when the lookup fails.
  */
-function paramOf(err: ClerkFailure): unknown {
-  return err.errors[0]?.meta?.paramName;
+async function findNewOrganization(
+  clerk: ClerkGateway,
+  p: CreateOrganizationParams,
+  startedAt: number,
+  signal: AbortSignal | undefined,
+): Promise<OrganizationJson | undefined> {
+  if (p.slug !== undefined) {
+    const { found } = await getOrganization(clerk, p.slug, signal);
+    return found && createdSince(found.created_at, startedAt) ? found : undefined;
+  }
+  const name = p.name.trim();
+  const page = await listOrganizations(
+    clerk,
+    { query: name, order_by: "-created_at", limit: 20, offset: 0 },
+    signal,
+  );
+  return page.data.find(
+    (o) =>
+      o.name === name &&
+      createdSince(o.created_at, startedAt) &&
+      (p.created_by === undefined || o.created_by === p.created_by),
+  );
 }
 
 /**
- * Changes an organization's name, slug or membership limit. Retried like a read: the same
- * values sent twice end in the same state.
+ * Changes an organization's name, slug or membership limit. Only sets state, so it is repeated
+ * after a lost answer (`setState`).
  * Source: `PATCH /v1/organizations/{organization_id}` with `{ name, slug, max_allowed_memberships }`.
- * @throws ToolError for an unknown organization (404) or a taken slug; ClerkFailure otherwise.
+ * @returns the organization, with a note when an earlier answer was lost.
+ * @throws ToolError for an unknown organization (404) or a taken slug; OutcomeUnknown when no
+ *   attempt got an answer; ClerkFailure otherwise.
  */
 export async function updateOrganization(
   clerk: ClerkGateway,
@@ -223,38 +223,45 @@ export async function updateOrganization(
     max_allowed_memberships?: number | undefined;
   },
   signal?: AbortSignal,
-): Promise<OrganizationJson> {
-  try {
-    const org = await clerk.call(
-      (c) =>
-        c.organizations.updateOrganization(organization_id, {
+): Promise<{ organization: OrganizationJson; note?: string }> {
+  const answer = await setState(
+    clerk,
+    async (c) =>
+      rawOf(
+        await c.organizations.updateOrganization(organization_id, {
           ...(p.name !== undefined ? { name: p.name } : {}),
           ...(p.slug !== undefined ? { slug: p.slug } : {}),
           ...(p.max_allowed_memberships !== undefined
             ? { maxAllowedMemberships: p.max_allowed_memberships }
             : {}),
         }),
-      { idempotent: true, signal },
-    );
-    return rawOf(org) as OrganizationJson;
-  } catch (err) {
-    rethrowUnlessClerkFailure(err);
-    if (err.status === 404) throw organizationNotFound(organization_id, err);
-    if (err.hasCode("form_identifier_exists")) {
-      throw new ToolError(
-        `The slug ${p.slug ?? ""} is already taken by another organization; nothing changed. ${describeFailure(err)}`,
-        err,
-      );
-    }
-    throw err;
-  }
+      ) as OrganizationJson,
+    signal,
+  );
+  const { value, note } = stateOrThrow(answer, {
+    request: `the update of ${organization_id}`,
+    checkWith: `get_organization (${organization_id})`,
+    refused: (err) => {
+      if (err.status === 404) return organizationNotFound(organization_id, err);
+      if (err.hasCode("form_identifier_exists")) {
+        return new ToolError(
+          `The slug ${p.slug ?? ""} is already taken by another organization; nothing changed. ${describeFailure(err)}`,
+          err,
+        );
+      }
+      return undefined;
+    },
+  });
+  return note ? { organization: value, note } : { organization: value };
 }
 
 /**
  * Deep-merges metadata into an organization's: objects merge key by key, null removes a key.
- * Retried like a read: merging the same patch twice ends in the same state.
+ * Merging the same patch again ends in the same state, so it is repeated after a lost answer.
  * Source: `PATCH /v1/organizations/{organization_id}/metadata` with `{ public_metadata, private_metadata }`.
- * @throws ToolError for an unknown organization (404); ClerkFailure otherwise.
+ * @returns the organization, with a note when an earlier answer was lost.
+ * @throws ToolError for an unknown organization (404); OutcomeUnknown when no attempt got an
+ *   answer; ClerkFailure otherwise.
  */
 export async function updateOrganizationMetadata(
   clerk: ClerkGateway,
@@ -264,71 +271,65 @@ export async function updateOrganizationMetadata(
     private_metadata?: Record<string, unknown> | undefined;
   },
   signal?: AbortSignal,
-): Promise<OrganizationJson> {
-  try {
-    const org = await clerk.call(
-      (c) =>
-        c.organizations.updateOrganizationMetadata(organization_id, {
+): Promise<{ organization: OrganizationJson; note?: string }> {
+  const answer = await setState(
+    clerk,
+    async (c) =>
+      rawOf(
+        await c.organizations.updateOrganizationMetadata(organization_id, {
           ...(p.public_metadata !== undefined ? { publicMetadata: p.public_metadata } : {}),
           ...(p.private_metadata !== undefined ? { privateMetadata: p.private_metadata } : {}),
         }),
-      { idempotent: true, signal },
-    );
-    return rawOf(org) as OrganizationJson;
-  } catch (err) {
-    rethrowUnlessClerkFailure(err);
-    if (err.status === 404) throw organizationNotFound(organization_id, err);
-    throw err;
-  }
+      ) as OrganizationJson,
+    signal,
+  );
+  const { value, note } = stateOrThrow(answer, {
+    request: `the metadata merge into ${organization_id}`,
+    checkWith: `get_organization (${organization_id})`,
+    refused: (err) => (err.status === 404 ? organizationNotFound(organization_id, err) : undefined),
+  });
+  return note ? { organization: value, note } : { organization: value };
 }
 
 /**
- * Deletes an organization with its memberships and invitations; this cannot be undone. Not
- * retried (a repeat would answer 404 for a delete that worked); after a lost answer the
- * organization is looked up, and its absence is reported as deleted.
- * Source: `DELETE /v1/organizations/{organization_id}`; after a lost answer,
- * `GET /v1/organizations/{organization_id}`.
+ * Deletes an organization with its memberships and invitations; this cannot be undone. Only
+ * sets state, so after a lost answer it is repeated (`setState`): a 404 then means it is gone.
+ * Source: `DELETE /v1/organizations/{organization_id}`.
  * @returns the deleted organization's ID (Clerk's DeletedObject names no slug), with a note
- *   when Clerk's answer was lost.
- * @throws ToolError for an unknown organization (404) and when a lookup shows it is still there;
- *   OutcomeUnknown when the lookup fails; ClerkFailure otherwise.
+ *   when Clerk's first answer was lost.
+ * @throws ToolError for an unknown organization (a 404 with no lost answer before it);
+ *   OutcomeUnknown when no attempt got an answer; ClerkFailure otherwise.
  */
 export async function deleteOrganization(
   clerk: ClerkGateway,
   organization_id: string,
   signal?: AbortSignal,
 ): Promise<{ id: string; note?: string }> {
-  try {
-    const deleted = await clerk.call((c) => c.organizations.deleteOrganization(organization_id), {
-      idempotent: false,
-      signal,
-    });
-    return { id: deleted.id ?? organization_id };
-  } catch (err) {
-    rethrowUnlessClerkFailure(err);
-    if (err.status === 404) throw organizationNotFound(organization_id, err);
-    if (!err.outcomeUnknown) throw err;
-    const request = `delete request for ${organization_id} failed (${describeFailure(err)})`;
-    let still: OrganizationJson | undefined;
-    try {
-      still = (await getOrganization(clerk, organization_id, signal)).found;
-    } catch {
-      throw new OutcomeUnknown(
-        `The outcome is unknown: the ${request} and the organization could not be looked up afterwards. Check with get_organization before retrying.`,
-        err,
-      );
-    }
-    if (still) {
-      throw new ToolError(
-        `The ${request}, and a lookup shows ${organization_id} still exists: nothing was deleted. Try again.`,
-        err,
-      );
-    }
+  const answer = await setState(
+    clerk,
+    (c) => c.organizations.deleteOrganization(organization_id),
+    signal,
+  );
+  if (answer.ok) {
+    const id = answer.value.id ?? organization_id;
+    return answer.lost ? { id, note: repeatNote(answer.lost, "deleted it") } : { id };
+  }
+  const { failure, lost } = answer;
+  if (failure.status === 404) {
+    if (!lost) throw organizationNotFound(organization_id, failure);
     return {
       id: organization_id,
-      note: `Clerk's answer was lost (${describeFailure(err)}), but a lookup shows ${organization_id} no longer exists.`,
+      note: repeatNote(lost, `found ${organization_id} gone (Clerk answered 404)`),
     };
   }
+  if (failure.outcomeUnknown) {
+    throw outcomeUnknown(
+      `the delete of ${organization_id}`,
+      failure,
+      `get_organization (${organization_id})`,
+    );
+  }
+  throw failure;
 }
 
 /**
@@ -401,14 +402,14 @@ export async function findMembership(
 }
 
 /**
- * Adds a user to an organization with `role`, without an invitation. Not retried except on
- * 429; after a lost answer the membership is looked up, and one created since the request was
- * sent (allowing `CLOCK_SKEW_MS`) is reported as this one.
+ * Adds a user to an organization with `role`, without an invitation. Never repeated blindly:
+ * after a lost answer the membership is looked up (`settleCreate`), and one created since the
+ * request was sent (allowing for clock skew) is reported as this one.
  * Source: `POST /v1/organizations/{organization_id}/memberships` with `{ user_id, role }`;
  * after a lost answer, `GET /v1/organizations/{organization_id}/memberships?user_id=…`.
  * @throws ToolError when the user is already a member, the organization, user or role does not
- *   exist, the organization is full, and when a lookup shows nothing was created; OutcomeUnknown when
- *   that cannot be established; ClerkFailure otherwise.
+ *   exist, or the organization is full; OutcomeUnknown when a lost answer cannot be settled;
+ *   ClerkFailure otherwise.
  */
 export async function createOrganizationMembership(
   clerk: ClerkGateway,
@@ -451,113 +452,106 @@ export async function createOrganizationMembership(
       );
     }
     if (!err.outcomeUnknown) throw err;
-    const request = `request adding ${what} failed (${describeFailure(err)})`;
-    let found: OrganizationMembershipJson | undefined;
-    try {
-      found = await findMembership(clerk, p.organization_id, p.user_id, signal);
-    } catch {
-      throw new OutcomeUnknown(
-        `The outcome is unknown: the ${request} and the membership could not be looked up afterwards. Check with list_organization_memberships before retrying.`,
-        err,
-      );
-    }
-    if (found && found.created_at >= startedAt - CLOCK_SKEW_MS) {
-      return {
-        membership: found,
-        note: `Clerk's answer was lost (${describeFailure(err)}), but a lookup finds the membership, created ${isoTime(found.created_at)}.`,
-      };
-    }
-    throw new ToolError(
-      `The ${request}, and a lookup finds ${found ? "only a membership from before this request" : "no membership"}: nothing was created. ${found ? "" : "Try again."}`.trimEnd(),
-      err,
-    );
+    const settled = await settleCreate({
+      clerk,
+      signal,
+      cause: err,
+      what: `the request adding ${what}`,
+      checkWith: `list_organization_memberships (organization_id ${p.organization_id})`,
+      lookup: async () => {
+        const found = await findMembership(clerk, p.organization_id, p.user_id, signal);
+        return found && createdSince(found.created_at, startedAt) ? found : undefined;
+      },
+      describe: (m) => `the membership, created ${isoTime(m.created_at)}`,
+    });
+    return { membership: settled.found, note: settled.note };
   }
 }
 
 /**
- * Changes a member's role. Retried like a read: the same role sent twice ends in the same state.
+ * Changes a member's role. Only sets state, so it is repeated after a lost answer.
  * Source: `PATCH /v1/organizations/{organization_id}/memberships/{user_id}` with `{ role }`.
+ * @returns the membership, with a note when an earlier answer was lost.
  * @throws ToolError when the user is not a member or the role does not exist (404s), and
- *   when they are the only admin and the role would change (400); ClerkFailure otherwise.
+ *   when they are the only admin and the role would change (400); OutcomeUnknown when no
+ *   attempt got an answer; ClerkFailure otherwise.
  */
 export async function updateOrganizationMembership(
   clerk: ClerkGateway,
   p: { organization_id: string; user_id: string; role: string },
   signal?: AbortSignal,
-): Promise<OrganizationMembershipJson> {
-  try {
-    const m = await clerk.call(
-      (c) =>
-        c.organizations.updateOrganizationMembership({
+): Promise<{ membership: OrganizationMembershipJson; note?: string }> {
+  const answer = await setState(
+    clerk,
+    async (c) =>
+      rawOf(
+        await c.organizations.updateOrganizationMembership({
           organizationId: p.organization_id,
           userId: p.user_id,
           role: p.role,
         }),
-      { idempotent: true, signal },
-    );
-    return rawOf(m) as OrganizationMembershipJson;
-  } catch (err) {
-    rethrowUnlessClerkFailure(err);
-    const refused = roleNotFound(p.role, err) ?? onlyAdmin(p.organization_id, p.user_id, err);
-    if (refused) throw refused;
-    if (err.status === 404) throw notMember(p.organization_id, p.user_id, err);
-    throw err;
-  }
+      ) as OrganizationMembershipJson,
+    signal,
+  );
+  const { value, note } = stateOrThrow(answer, {
+    request: `the role change of ${p.user_id} in ${p.organization_id}`,
+    checkWith: `list_organization_memberships (organization_id ${p.organization_id})`,
+    refused: (err) =>
+      roleNotFound(p.role, err) ??
+      onlyAdmin(p.organization_id, p.user_id, err) ??
+      (err.status === 404 ? notMember(p.organization_id, p.user_id, err) : undefined),
+  });
+  return note ? { membership: value, note } : { membership: value };
 }
 
 /**
  * Removes a user from an organization; Clerk deletes the organization when that was its last
- * member. Not retried (a repeat would answer 404 for a removal
- * that worked); after a lost answer the membership is looked up, and its absence is reported
- * as removed.
- * Source: `DELETE /v1/organizations/{organization_id}/memberships/{user_id}`; after a lost
- * answer, `GET /v1/organizations/{organization_id}/memberships?user_id=…`.
- * @returns the removed membership (as Clerk last held it, or as the confirmation lookup saw
- *   it), with a note when Clerk's answer was lost.
- * @throws ToolError when the user is not a member (404) or the only admin (400), and when a
- *   lookup shows they still are;
- *   OutcomeUnknown when the lookup fails; ClerkFailure otherwise.
+ * member. Only sets state, so after a lost answer it is repeated (`setState`): a 404 then means
+ * they are no longer a member.
+ * Source: `DELETE /v1/organizations/{organization_id}/memberships/{user_id}`.
+ * @returns the removed membership as Clerk last held it (undefined when the repeat found it
+ *   gone), with a note when Clerk's first answer was lost.
+ * @throws ToolError when the user is not a member (a 404 with no lost answer before it) or the
+ *   only admin (400); OutcomeUnknown when no attempt got an answer; ClerkFailure otherwise.
  */
 export async function deleteOrganizationMembership(
   clerk: ClerkGateway,
   p: { organization_id: string; user_id: string },
   signal?: AbortSignal,
 ): Promise<{ membership: OrganizationMembershipJson | undefined; note?: string }> {
-  try {
-    const m = await clerk.call(
-      (c) =>
-        c.organizations.deleteOrganizationMembership({
+  const answer = await setState(
+    clerk,
+    async (c) =>
+      rawOf(
+        await c.organizations.deleteOrganizationMembership({
           organizationId: p.organization_id,
           userId: p.user_id,
         }),
-      { idempotent: false, signal },
-    );
-    return { membership: rawOf(m) as OrganizationMembershipJson };
-  } catch (err) {
-    rethrowUnlessClerkFailure(err);
-    if (err.status === 404) throw notMember(p.organization_id, p.user_id, err);
-    const refused = onlyAdmin(p.organization_id, p.user_id, err);
-    if (refused) throw refused;
-    if (!err.outcomeUnknown) throw err;
-    const request = `request removing ${p.user_id} from ${p.organization_id} failed (${describeFailure(err)})`;
-    let still: OrganizationMembershipJson | undefined;
-    try {
-      still = await findMembership(clerk, p.organization_id, p.user_id, signal);
-    } catch {
-      throw new OutcomeUnknown(
-        `The outcome is unknown: the ${request} and the membership could not be looked up afterwards. Check with list_organization_memberships before retrying.`,
-        err,
-      );
-    }
-    if (still) {
-      throw new ToolError(
-        `The ${request}, and a lookup shows ${p.user_id} is still a member: nothing changed. Try again.`,
-        err,
-      );
-    }
+      ) as OrganizationMembershipJson,
+    signal,
+  );
+  if (answer.ok) {
+    const membership = answer.value;
+    return answer.lost
+      ? { membership, note: repeatNote(answer.lost, "removed them") }
+      : { membership };
+  }
+  const { failure, lost } = answer;
+  if (failure.status === 404) {
+    if (!lost) throw notMember(p.organization_id, p.user_id, failure);
     return {
       membership: undefined,
-      note: `Clerk's answer was lost (${describeFailure(err)}), but a lookup shows ${p.user_id} is no longer a member.`,
+      note: repeatNote(lost, `found ${p.user_id} no longer a member (Clerk answered 404)`),
     };
   }
+  const refused = onlyAdmin(p.organization_id, p.user_id, failure);
+  if (refused) throw refused;
+  if (failure.outcomeUnknown) {
+    throw outcomeUnknown(
+      `the removal of ${p.user_id} from ${p.organization_id}`,
+      failure,
+      `list_organization_memberships (organization_id ${p.organization_id})`,
+    );
+  }
+  throw failure;
 }

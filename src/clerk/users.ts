@@ -1,11 +1,12 @@
 import type { ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
+import { type ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
+import { setState, stateOrThrow } from "./outcomes.js";
 import { primaryEmail, rawOf, type UserJson } from "./views.js";
 
 /**
  * Users (`user_…`): the Backend API operations behind the users toolset. Every write here
- * sets state rather than adding to it (a flag, a merge), so repeating one changes nothing
- * more: they are retried like reads (`idempotent: true`).
+ * sets state rather than adding to it (a flag, a merge), so after a lost answer it is repeated
+ * (`setState`, src/clerk/outcomes.ts), and the repeat says how it ended.
  */
 
 /** The `order_by` values list_users offers: a subset of Clerk's, each with its direction. */
@@ -80,41 +81,46 @@ export interface UserMetadataPatch {
 
 /**
  * Deep-merges `patch` into the user's metadata: objects merge key by key at any depth, null
- * removes a key, anything else replaces. Retried like a read: merging the same patch again
- * gives the same metadata.
+ * removes a key, anything else replaces. Merging the same patch again gives the same metadata,
+ * so it is repeated after a lost answer.
  * Source: `PATCH /v1/users/{user_id}/metadata` with `{ public_metadata, private_metadata,
  * unsafe_metadata }` (only the kinds given).
- * @returns the user after the merge.
- * @throws ToolError when the user does not exist (404); ClerkFailure otherwise.
+ * @returns the user after the merge, with a note when an earlier answer was lost.
+ * @throws ToolError when the user does not exist (404); OutcomeUnknown when no attempt got an
+ *   answer; ClerkFailure otherwise.
  */
 export async function updateUserMetadata(
   clerk: ClerkGateway,
   user_id: string,
   patch: UserMetadataPatch,
   signal?: AbortSignal,
-): Promise<UserJson> {
-  try {
-    const user = await clerk.call(
-      (c) =>
-        c.users.updateUserMetadata(user_id, {
+): Promise<{ user: UserJson; note?: string }> {
+  const answer = await setState(
+    clerk,
+    async (c) =>
+      rawOf(
+        await c.users.updateUserMetadata(user_id, {
           ...(patch.public_metadata !== undefined ? { publicMetadata: patch.public_metadata } : {}),
           ...(patch.private_metadata !== undefined
             ? { privateMetadata: patch.private_metadata }
             : {}),
           ...(patch.unsafe_metadata !== undefined ? { unsafeMetadata: patch.unsafe_metadata } : {}),
         }),
-      { idempotent: true, signal },
-    );
-    return rawOf(user) as UserJson;
-  } catch (err) {
-    throw notFoundAsToolError(err, user_id);
-  }
+      ) as UserJson,
+    signal,
+  );
+  const { value, note } = stateOrThrow(answer, {
+    request: `the metadata merge into ${user_id}`,
+    checkWith: `get_user (${user_id})`,
+    refused: (err) => (err.status === 404 ? userNotFound(user_id, true, err) : undefined),
+  });
+  return note ? { user: value, note } : { user: value };
 }
 
 /** What a ban or unban did. */
 export type BanResult =
-  | { outcome: "changed"; user: UserJson }
-  | { outcome: "unchanged"; user: UserJson };
+  /** `note`: an earlier answer was lost, and the repeat applied it. */
+  { outcome: "changed"; user: UserJson; note?: string } | { outcome: "unchanged"; user: UserJson };
 
 /**
  * Bans (`banned: true`) or unbans a user. Looks the user up first, so that a user already in
@@ -134,16 +140,18 @@ export async function setBanned(
   if (lookup.missing) throw userNotFound(user_id, true, lookup.missing);
   const current = lookup.found;
   if ((current.banned ?? false) === banned) return { outcome: "unchanged", user: current };
-  try {
-    const user = await clerk.call(
-      (c) => (banned ? c.users.banUser(user_id) : c.users.unbanUser(user_id)),
-      // Setting a flag: a retry after a lost answer finds it set and changes nothing more.
-      { idempotent: true, signal },
-    );
-    return { outcome: "changed", user: rawOf(user) as UserJson };
-  } catch (err) {
-    throw notFoundAsToolError(err, user_id);
-  }
+  const answer = await setState(
+    clerk,
+    async (c) =>
+      rawOf(await (banned ? c.users.banUser(user_id) : c.users.unbanUser(user_id))) as UserJson,
+    signal,
+  );
+  const { value, note } = stateOrThrow(answer, {
+    request: `the ${banned ? "ban" : "unban"} of ${user_id}`,
+    checkWith: `get_user (${user_id})`,
+    refused: (err) => (err.status === 404 ? userNotFound(user_id, true, err) : undefined),
+  });
+  return note ? { outcome: "changed", user: value, note } : { outcome: "changed", user: value };
 }
 
 /** The user named for a human: `email (First Last, user_…)`, leaving out what Clerk lacks. */
@@ -162,10 +170,4 @@ export function describeUser(user: UserJson): string {
 export function userNotFound(user_id: string, write: boolean, cause: ClerkFailure): ToolError {
   const text = `Clerk has no user ${user_id}. list_users finds IDs by email address, name or username.${write ? " Nothing changed." : ""}`;
   return new ToolError(`${text} ${describeFailure(cause)}`, cause);
-}
-
-/** A write's 404 as `userNotFound`; anything else is returned to be rethrown as it is. */
-function notFoundAsToolError(err: unknown, user_id: string): unknown {
-  if (err instanceof ClerkFailure && err.status === 404) return userNotFound(user_id, true, err);
-  return err;
 }

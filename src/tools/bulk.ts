@@ -1,5 +1,5 @@
+import { failureText, type ItemFailure } from "../clerk/bulk.js";
 import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
-import { failureText, type ItemFailure } from "../clerk/invitations.js";
 import type { ToolContext } from "./types.js";
 
 /**

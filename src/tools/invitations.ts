@@ -293,6 +293,7 @@ export const revokeInvitationsTool = defineTool({
         outcome: z.enum(REVOKE_OUTCOMES),
         email_address: z.string().optional(),
         status: z.string().optional(),
+        note: z.string().optional(),
         error: z.string().optional(),
       }),
     ),

@@ -144,8 +144,16 @@ export const updateOrganizationTool = defineTool({
         "Nothing to update: pass name, slug or max_allowed_memberships (metadata goes through update_organization_metadata). Nothing changed.",
       );
     }
-    const org = await updateOrganization(clerk, organization_id, changes, signal);
-    return { structured: organizationView(org), summary: `Updated organization ${named(org)}.` };
+    const { organization: org, note } = await updateOrganization(
+      clerk,
+      organization_id,
+      changes,
+      signal,
+    );
+    return {
+      structured: organizationView(org),
+      summary: `Updated organization ${named(org)}.${note ? ` ${note}` : ""}`,
+    };
   },
 });
 
@@ -175,10 +183,15 @@ export const updateOrganizationMetadataTool = defineTool({
     const kinds = patchedKinds(args, METADATA_KINDS);
     if (kinds.length === 0) throw emptyPatchError("update_organization_metadata", METADATA_KINDS);
     const patch = Object.fromEntries(kinds.map((kind) => [kind, args[kind]]));
-    const org = await updateOrganizationMetadata(clerk, args.organization_id, patch, signal);
+    const { organization: org, note } = await updateOrganizationMetadata(
+      clerk,
+      args.organization_id,
+      patch,
+      signal,
+    );
     return {
       structured: organizationView(org),
-      summary: `Merged ${kinds.join(" and ")} into organization ${named(org)}.`,
+      summary: `Merged ${kinds.join(" and ")} into organization ${named(org)}.${note ? ` ${note}` : ""}`,
     };
   },
 });
@@ -279,10 +292,11 @@ export const updateOrganizationMembershipTool = defineTool({
   output: MembershipResultView.shape,
   annotations: UPDATE,
   async handler(args, { clerk, signal }) {
-    const view = membershipResultView(await updateOrganizationMembership(clerk, args, signal));
+    const { membership, note } = await updateOrganizationMembership(clerk, args, signal);
+    const view = membershipResultView(membership);
     return {
       structured: view,
-      summary: `${view.identifier ?? view.user_id} is now ${view.role} in ${view.organization_id}.`,
+      summary: `${view.identifier ?? view.user_id} is now ${view.role} in ${view.organization_id}.${note ? ` ${note}` : ""}`,
     };
   },
 });

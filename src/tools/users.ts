@@ -113,10 +113,10 @@ export const updateUserMetadataTool = defineTool({
     const kinds = patchedKinds(args, METADATA_KINDS);
     if (kinds.length === 0) throw emptyPatchError("update_user_metadata", METADATA_KINDS);
     const patch = Object.fromEntries(kinds.map((kind) => [kind, args[kind]]));
-    const user = await updateUserMetadata(clerk, args.user_id, patch, signal);
+    const { user, note } = await updateUserMetadata(clerk, args.user_id, patch, signal);
     return {
       structured: userMetadataView(user),
-      summary: `Merged ${kinds.join(" and ")} into the metadata of ${describeUser(user)}.`,
+      summary: `Merged ${kinds.join(" and ")} into the metadata of ${describeUser(user)}.${note ? ` ${note}` : ""}`,
     };
   },
 });
@@ -151,7 +151,7 @@ export const banUserTool = defineTool({
       structured: userView(result.user),
       summary:
         result.outcome === "changed"
-          ? `Banned ${who}: their sessions are ended and they cannot sign in.`
+          ? `Banned ${who}: their sessions are ended and they cannot sign in.${result.note ? ` ${result.note}` : ""}`
           : `${who} was already banned; nothing changed.`,
     };
   },
@@ -176,7 +176,7 @@ export const unbanUserTool = defineTool({
       structured: userView(result.user),
       summary:
         result.outcome === "changed"
-          ? `Unbanned ${who}: they can sign in again.${locked}`
+          ? `Unbanned ${who}: they can sign in again.${locked}${result.note ? ` ${result.note}` : ""}`
           : `${who} was not banned; nothing changed.${locked}`,
     };
   },

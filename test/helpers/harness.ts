@@ -43,7 +43,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...opts.config,
   };
   // Short backoffs keep retry tests fast; the policy's shape is the production one.
-  const clerk = createClerkGateway(config, { ...DEFAULT_RETRY, baseDelayMs: 5, ...opts.retry });
+  const clerk = createClerkGateway(config, {
+    ...DEFAULT_RETRY,
+    baseDelayMs: 5,
+    settleDelaysMs: [0, 20, 40],
+    ...opts.retry,
+  });
   const server = createServer({ config, clerk, log: opts.log ?? silentLogger });
   const client = new Client(
     { name: "test-client", version: "1.0.0" },

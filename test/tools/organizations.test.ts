@@ -229,12 +229,16 @@ describe("organization tools", () => {
       expect(gone.structuredContent).toMatchObject({ total_count: 1 });
     });
 
-    it("delete_organization after a lost answer looks it up and reports it deleted", async () => {
+    it("delete_organization after a lost answer repeats the delete and reports it gone", async () => {
       h.emu.inject({ method: "DELETE", applyThenFail: 502 });
       const result = await h.call("delete_organization", { organization_id: ORG });
       expect(result.isError).toBeFalsy();
-      expect(textOf(result)).toMatch(/answer was lost.*no longer exists/);
-      expect(paths()).toEqual([`DELETE /v1/organizations/${ORG}`, `GET /v1/organizations/${ORG}`]);
+      expect(textOf(result)).toMatch(/first answer was lost.*found org_\w+ gone/);
+      expect(h.emu.writes().map((w) => w.status)).toEqual([502, 404]);
+      expect(paths()).toEqual([
+        `DELETE /v1/organizations/${ORG}`,
+        `DELETE /v1/organizations/${ORG}`,
+      ]);
     });
   });
 
