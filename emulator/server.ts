@@ -4,7 +4,11 @@ import { ApiError, defaultErrorFor, errorBody } from "./errors.js";
 import type { Query, Route, RouteResult } from "./routes/common.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { organizationRoutes } from "./routes/organizations.js";
+import { restrictionRoutes } from "./routes/restrictions.js";
+import { roleRoutes } from "./routes/roles.js";
+import { sessionRoutes } from "./routes/sessions.js";
 import { serializeUser, userRoutes } from "./routes/users.js";
+import { waitlistRoutes } from "./routes/waitlist.js";
 import { Store } from "./state.js";
 import type { Emulator, Fault, RateLimit, RequestLogEntry, StartEmulatorOptions } from "./types.js";
 
@@ -36,9 +40,15 @@ function compile(route: Route): CompiledRoute {
   return { route, regex: new RegExp(`^${source}$`), names };
 }
 
-const ROUTES: CompiledRoute[] = [...invitationRoutes, ...userRoutes, ...organizationRoutes].map(
-  compile,
-);
+const ROUTES: CompiledRoute[] = [
+  ...invitationRoutes,
+  ...userRoutes,
+  ...organizationRoutes,
+  ...roleRoutes,
+  ...sessionRoutes,
+  ...restrictionRoutes,
+  ...waitlistRoutes,
+].map(compile);
 
 function parseQuery(raw: string): Query {
   const out: Query = {};
@@ -284,7 +294,7 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
         getOrganizationInvitation: (id) => store.getOrgInvitation(id),
         getUser: (id) => {
           const user = store.users.get(id);
-          return user ? serializeUser(user) : undefined;
+          return user ? serializeUser(store, user) : undefined;
         },
         inject: (fault) => {
           faults.push({ fault, left: fault.times ?? 1 });
