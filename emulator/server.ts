@@ -14,6 +14,8 @@ import type { Emulator, Fault, RateLimit, RequestLogEntry, StartEmulatorOptions 
 
 export const DEFAULT_SECRET_KEY = "sk_test_emulator_0000000000000000";
 const JSON_TYPE = "application/json";
+/** Where the emulator serves its request log (GET, JSON array of RequestLogEntry). */
+export const REQUEST_LOG_PATH = "/__emulator/requests";
 
 interface CompiledRoute {
   route: Route;
@@ -212,6 +214,16 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
     const target = req.url ?? "/";
     const q = target.indexOf("?");
     const path = q === -1 ? target : target.slice(0, q);
+    if (path === REQUEST_LOG_PATH) {
+      // The log as JSON, for a person trying the server without an account. Served outside /v1 so
+      // it can never shadow a Clerk route, and not logged itself. Entries hold no headers, so the
+      // Authorization header (the secret key) is never in it.
+      req.resume();
+      const status = method === "GET" ? 200 : 405;
+      res.writeHead(status, { "Content-Type": JSON_TYPE });
+      res.end(JSON.stringify(status === 200 ? requests : errorBody([defaultErrorFor(405)])));
+      return;
+    }
     const entry: RequestLogEntry = {
       method,
       path: target,
