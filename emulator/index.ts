@@ -1,4 +1,5 @@
-export { DEFAULT_SECRET_KEY, startEmulator } from "./server.js";
+export { demoSeed } from "./seed.js";
+export { DEFAULT_SECRET_KEY, REQUEST_LOG_PATH, startEmulator } from "./server.js";
 export type {
   Emulator,
   Fault,

@@ -4,12 +4,18 @@ import { ApiError, defaultErrorFor, errorBody } from "./errors.js";
 import type { Query, Route, RouteResult } from "./routes/common.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { organizationRoutes } from "./routes/organizations.js";
+import { restrictionRoutes } from "./routes/restrictions.js";
+import { roleRoutes } from "./routes/roles.js";
+import { sessionRoutes } from "./routes/sessions.js";
 import { serializeUser, userRoutes } from "./routes/users.js";
+import { waitlistRoutes } from "./routes/waitlist.js";
 import { Store } from "./state.js";
 import type { Emulator, Fault, RateLimit, RequestLogEntry, StartEmulatorOptions } from "./types.js";
 
 export const DEFAULT_SECRET_KEY = "sk_test_emulator_0000000000000000";
 const JSON_TYPE = "application/json";
+/** Where the emulator serves its request log (GET, JSON array of RequestLogEntry). */
+export const REQUEST_LOG_PATH = "/__emulator/requests";
 
 interface CompiledRoute {
   route: Route;
@@ -36,9 +42,15 @@ function compile(route: Route): CompiledRoute {
   return { route, regex: new RegExp(`^${source}$`), names };
 }
 
-const ROUTES: CompiledRoute[] = [...invitationRoutes, ...userRoutes, ...organizationRoutes].map(
-  compile,
-);
+const ROUTES: CompiledRoute[] = [
+  ...invitationRoutes,
+  ...userRoutes,
+  ...organizationRoutes,
+  ...roleRoutes,
+  ...sessionRoutes,
+  ...restrictionRoutes,
+  ...waitlistRoutes,
+].map(compile);
 
 function parseQuery(raw: string): Query {
   const out: Query = {};
@@ -202,6 +214,16 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
     const target = req.url ?? "/";
     const q = target.indexOf("?");
     const path = q === -1 ? target : target.slice(0, q);
+    if (path === REQUEST_LOG_PATH) {
+      // The log as JSON, for a person trying the server without an account. Served outside /v1 so
+      // it can never shadow a Clerk route, and not logged itself. Entries hold no headers, so the
+      // Authorization header (the secret key) is never in it.
+      req.resume();
+      const status = method === "GET" ? 200 : 405;
+      res.writeHead(status, { "Content-Type": JSON_TYPE });
+      res.end(JSON.stringify(status === 200 ? requests : errorBody([defaultErrorFor(405)])));
+      return;
+    }
     const entry: RequestLogEntry = {
       method,
       path: target,
@@ -284,7 +306,7 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
         getOrganizationInvitation: (id) => store.getOrgInvitation(id),
         getUser: (id) => {
           const user = store.users.get(id);
-          return user ? serializeUser(user) : undefined;
+          return user ? serializeUser(store, user) : undefined;
         },
         inject: (fault) => {
           faults.push({ fault, left: fault.times ?? 1 });

@@ -5,20 +5,49 @@ import type {
   OrganizationInvitationRecord,
   PublicInviterData,
   SeedData,
+  SeedIdentifier,
   SeedOrganization,
+  SeedOrganizationRole,
+  SeedSession,
   SeedUser,
+  SeedWaitlistEntry,
+  SessionStatus,
+  WaitlistStatus,
 } from "./types.js";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_EXPIRES_IN_DAYS = 30;
 export const ACCOUNTS_URL = "https://accounts.emulator.test";
 
-/** Organization roles the emulated instance knows, with their display names. */
-export const ORG_ROLES: Readonly<Record<string, string>> = {
-  "org:admin": "Admin",
-  "org:member": "Member",
-};
 export const ORG_ADMIN_ROLE = "org:admin";
+/** Clerk's default lockout after too many failed attempts, and what POST …/lock applies: one hour. */
+export const DEFAULT_LOCKOUT_SECONDS = 3600;
+/** Clerk's default session lifetime (7 days) and inactivity abandonment (30 days). */
+const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+const SESSION_ABANDON_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** The two system roles every instance has, with the system permissions Clerk gives them. */
+const SYSTEM_ROLES: ReadonlyArray<SeedOrganizationRole & { description: string }> = [
+  {
+    key: "org:admin",
+    name: "Admin",
+    description: "Role with elevated permissions.",
+    permissions: [
+      "org:sys_profile:manage",
+      "org:sys_profile:delete",
+      "org:sys_memberships:read",
+      "org:sys_memberships:manage",
+      "org:sys_domains:read",
+      "org:sys_domains:manage",
+    ],
+  },
+  {
+    key: "org:member",
+    name: "Member",
+    description: "Role with non-privileged permissions.",
+    permissions: ["org:sys_memberships:read"],
+  },
+];
 
 export interface StoredUser {
   id: string;
@@ -29,8 +58,12 @@ export interface StoredUser {
   first_name: string | null;
   last_name: string | null;
   username: string | null;
+  external_id: string | null;
   banned: boolean;
-  locked: boolean;
+  /** When the lock began (Unix ms), or null when not locked. */
+  locked_at: number | null;
+  /** Length of the lock; null: it never expires. */
+  lockout_seconds: number | null;
   public_metadata: Record<string, unknown>;
   private_metadata: Record<string, unknown>;
   unsafe_metadata: Record<string, unknown>;
@@ -64,6 +97,78 @@ export interface StoredOrganization {
   created_by: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A session (`sess_…`); it never carries a token. */
+export interface StoredSession {
+  id: string;
+  client_id: string;
+  user_id: string;
+  status: SessionStatus;
+  last_active_organization_id: string | null;
+  latest_activity: SeedSession["latest_activity"] | undefined;
+  latest_activity_id: string;
+  last_active_at: number;
+  expire_at: number;
+  abandon_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type IdentifierType = "email_address" | "phone_number" | "web3_wallet";
+
+/** An allowlist (`alid_…`) or blocklist (`blid_…`) identifier. */
+export interface StoredIdentifier {
+  id: string;
+  identifier: string;
+  identifier_type: IdentifierType;
+  invitation_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StoredWaitlistEntry {
+  id: string;
+  email_address: string;
+  status: WaitlistStatus;
+  invitation_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StoredRole {
+  id: string;
+  key: string;
+  name: string;
+  description: string | null;
+  permissions: string[];
+  created_at: number;
+  updated_at: number;
+}
+
+export interface StoredPermission {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  /** "system" for Clerk's `org:sys_…` permissions, "user" for custom ones. */
+  type: "system" | "user";
+  created_at: number;
+}
+
+export const INSTANCE_ID = "ins_emulator0000000000000000000";
+
+/**
+ * The type Clerk files an identifier under: an address or a domain (`*@acme.test`, `acme.test`)
+ * is an email address, `+` and digits a phone number, `0x` and 40 hex digits a web3 wallet.
+ * Undefined when it is none of these.
+ */
+export function identifierType(identifier: string): IdentifierType | undefined {
+  if (/^0x[0-9a-fA-F]{40}$/.test(identifier)) return "web3_wallet";
+  if (/^\+[1-9]\d{6,14}$/.test(identifier)) return "phone_number";
+  if (/^(\*@)?[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(identifier)) return "email_address";
+  if (/^[^\s@]+@[^\s@]+\.[^\s@.]+$/.test(identifier)) return "email_address";
+  return undefined;
 }
 
 export function ticketUrl(redirectUrl?: string | null): string {
@@ -116,14 +221,34 @@ export class Store {
   readonly users = new Map<string, StoredUser>();
   readonly organizations = new Map<string, StoredOrganization>();
   readonly orgInvitations = new Map<string, OrganizationInvitationRecord>();
+  readonly sessions = new Map<string, StoredSession>();
+  readonly allowlist = new Map<string, StoredIdentifier>();
+  readonly blocklist = new Map<string, StoredIdentifier>();
+  readonly waitlist = new Map<string, StoredWaitlistEntry>();
+  /** Organization roles by key, the two system roles first. */
+  readonly roles = new Map<string, StoredRole>();
+  readonly permissions = new Map<string, StoredPermission>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number) {
+    this.addSystemRoles();
+  }
 
   clear(): void {
     this.invitations.clear();
     this.users.clear();
     this.organizations.clear();
     this.orgInvitations.clear();
+    this.sessions.clear();
+    this.allowlist.clear();
+    this.blocklist.clear();
+    this.waitlist.clear();
+    this.roles.clear();
+    this.permissions.clear();
+    this.addSystemRoles();
+  }
+
+  private addSystemRoles(): void {
+    for (const r of SYSTEM_ROLES) this.addRole({ ...r, created_at: 0 });
   }
 
   time(): number {
@@ -178,8 +303,14 @@ export class Store {
       first_name: u.first_name ?? null,
       last_name: u.last_name ?? null,
       username: u.username ?? null,
+      external_id: u.external_id ?? null,
       banned: u.banned ?? false,
-      locked: u.locked ?? false,
+      // A seeded lock starts at seeding time.
+      locked_at: u.locked ? this.time() : null,
+      lockout_seconds:
+        u.lockout_expires_in_seconds === undefined
+          ? DEFAULT_LOCKOUT_SECONDS
+          : u.lockout_expires_in_seconds,
       public_metadata: clone(u.public_metadata ?? {}),
       private_metadata: clone(u.private_metadata ?? {}),
       unsafe_metadata: clone(u.unsafe_metadata ?? {}),
@@ -190,6 +321,152 @@ export class Store {
     };
     this.users.set(user.id, user);
     return user;
+  }
+
+  /** Whether the user is locked now, and the seconds left (null: the lock never expires). */
+  lockState(u: StoredUser): { locked: boolean; secondsLeft: number | null } {
+    if (u.locked_at === null) return { locked: false, secondsLeft: null };
+    if (u.lockout_seconds === null) return { locked: true, secondsLeft: null };
+    const left = Math.ceil((u.locked_at + u.lockout_seconds * 1000 - this.time()) / 1000);
+    return left > 0 ? { locked: true, secondsLeft: left } : { locked: false, secondsLeft: null };
+  }
+
+  /** Deletes the user with their memberships and sessions; organizations stay, even memberless. */
+  deleteUser(u: StoredUser): void {
+    this.users.delete(u.id);
+    for (const org of this.organizations.values()) org.members.delete(u.id);
+    for (const [id, s] of this.sessions) if (s.user_id === u.id) this.sessions.delete(id);
+  }
+
+  usernameTaken(username: string, except: StoredUser): boolean {
+    const wanted = username.toLowerCase();
+    for (const u of this.users.values()) {
+      if (u !== except && u.username?.toLowerCase() === wanted) return true;
+    }
+    return false;
+  }
+
+  // ---- sessions ----
+
+  addSession(p: SeedSession): StoredSession {
+    const createdAt = p.created_at ?? this.time();
+    const s: StoredSession = {
+      id: p.id ?? clerkId("sess"),
+      client_id: p.client_id ?? clerkId("client"),
+      user_id: p.user_id,
+      status: p.status ?? "active",
+      last_active_organization_id: p.last_active_organization_id ?? null,
+      latest_activity: p.latest_activity ? clone(p.latest_activity) : undefined,
+      latest_activity_id: clerkId("sess_activity"),
+      last_active_at: p.last_active_at ?? createdAt,
+      expire_at: p.expire_at ?? createdAt + SESSION_LIFETIME_MS,
+      abandon_at: p.abandon_at ?? createdAt + SESSION_ABANDON_MS,
+      created_at: createdAt,
+      updated_at: createdAt,
+    };
+    this.sessions.set(s.id, s);
+    return s;
+  }
+
+  /** An active session past expire_at reads as expired, as Clerk computes it at read time. */
+  sessionStatus(s: StoredSession): SessionStatus {
+    if (s.status === "active" && s.expire_at <= this.time()) return "expired";
+    return s.status;
+  }
+
+  /** Revokes every active session of the user (a ban does this). */
+  revokeSessionsOf(userId: string): void {
+    for (const s of this.sessions.values()) {
+      if (s.user_id === userId && this.sessionStatus(s) === "active") {
+        s.status = "revoked";
+        s.updated_at = Math.max(this.time(), s.updated_at + 1);
+      }
+    }
+  }
+
+  // ---- allowlist, blocklist ----
+
+  addIdentifier(
+    list: "allowlist" | "blocklist",
+    p: SeedIdentifier & { invitation_id?: string },
+  ): StoredIdentifier {
+    const createdAt = p.created_at ?? this.time();
+    const identifier = p.identifier.trim().toLowerCase();
+    const rec: StoredIdentifier = {
+      id: p.id ?? clerkId(list === "allowlist" ? "alid" : "blid"),
+      identifier,
+      identifier_type: identifierType(identifier) ?? "email_address",
+      invitation_id: p.invitation_id ?? null,
+      created_at: createdAt,
+      updated_at: createdAt,
+    };
+    this[list].set(rec.id, rec);
+    return rec;
+  }
+
+  // ---- waitlist ----
+
+  addWaitlistEntry(p: SeedWaitlistEntry): StoredWaitlistEntry {
+    const createdAt = p.created_at ?? this.time();
+    const status = p.status ?? "pending";
+    const entry: StoredWaitlistEntry = {
+      id: p.id ?? clerkId("wle"),
+      email_address: p.email_address,
+      status,
+      invitation_id:
+        status === "invited" || status === "completed"
+          ? this.addInvitation({
+              email_address: p.email_address,
+              status: status === "completed" ? "accepted" : "pending",
+              created_at: createdAt,
+            }).id
+          : null,
+      created_at: createdAt,
+      updated_at: createdAt,
+    };
+    this.waitlist.set(entry.id, entry);
+    return entry;
+  }
+
+  // ---- organization roles ----
+
+  addRole(p: SeedOrganizationRole): StoredRole {
+    const createdAt = p.created_at ?? this.time();
+    const role: StoredRole = {
+      id: p.id ?? clerkId("role"),
+      key: p.key,
+      name: p.name,
+      description: p.description ?? null,
+      permissions: [...(p.permissions ?? [])],
+      created_at: createdAt,
+      updated_at: createdAt,
+    };
+    for (const key of role.permissions) this.permissionFor(key, createdAt);
+    this.roles.set(role.key, role);
+    return role;
+  }
+
+  /** The permission object for a key, made on first use. */
+  permissionFor(key: string, createdAt = this.time()): StoredPermission {
+    let perm = this.permissions.get(key);
+    if (!perm) {
+      const system = key.startsWith("org:sys_");
+      const words = key.replace(/^org:(sys_)?/, "").split(/[:_]/);
+      perm = {
+        id: clerkId("perm"),
+        key,
+        name: words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" "),
+        description: `Permission ${key}.`,
+        type: system ? "system" : "user",
+        created_at: createdAt,
+      };
+      this.permissions.set(key, perm);
+    }
+    return perm;
+  }
+
+  roleName(key: string): string {
+    return this.roles.get(key)?.name ?? key;
   }
 
   /** Every email address of the user, the primary one first. */
@@ -307,7 +584,7 @@ export class Store {
       id: p.id ?? clerkId("orginv"),
       email_address: p.email_address,
       role,
-      role_name: p.role_name ?? ORG_ROLES[role] ?? role,
+      role_name: p.role_name ?? this.roleName(role),
       organization_id: p.organization_id,
       inviter_id: inviterId,
       public_inviter_data:
@@ -343,8 +620,13 @@ export class Store {
 
   seed(data: SeedData): void {
     for (const u of data.users ?? []) this.addUser(u);
+    for (const r of data.organization_roles ?? []) this.addRole(r);
     for (const o of data.organizations ?? []) this.addOrganization(o);
     for (const i of data.invitations ?? []) this.addInvitation(i);
     for (const oi of data.organization_invitations ?? []) this.addOrgInvitation(oi);
+    for (const s of data.sessions ?? []) this.addSession(s);
+    for (const a of data.allowlist_identifiers ?? []) this.addIdentifier("allowlist", a);
+    for (const b of data.blocklist_identifiers ?? []) this.addIdentifier("blocklist", b);
+    for (const w of data.waitlist_entries ?? []) this.addWaitlistEntry(w);
   }
 }

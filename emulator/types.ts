@@ -53,8 +53,11 @@ export interface SeedUser {
   first_name?: string;
   last_name?: string;
   username?: string;
+  external_id?: string;
   banned?: boolean;
+  /** Locked from now() for `lockout_expires_in_seconds` (default 3600; null: never expires). */
   locked?: boolean;
+  lockout_expires_in_seconds?: number | null;
   public_metadata?: Record<string, unknown>;
   private_metadata?: Record<string, unknown>;
   unsafe_metadata?: Record<string, unknown>;
@@ -83,13 +86,86 @@ export interface SeedOrganization {
   created_at?: number;
 }
 
+export type SessionStatus =
+  | "active"
+  | "revoked"
+  | "ended"
+  | "expired"
+  | "removed"
+  | "replaced"
+  | "abandoned"
+  | "pending";
+
+export interface SeedSession {
+  id?: string;
+  user_id: string;
+  client_id?: string;
+  /** Default "active". An active session past `expire_at` reads as "expired". */
+  status?: SessionStatus;
+  /** Unix ms; default now(). */
+  created_at?: number;
+  last_active_at?: number;
+  /** Default created_at + 7 days. */
+  expire_at?: number;
+  /** Default created_at + 30 days. */
+  abandon_at?: number;
+  last_active_organization_id?: string | null;
+  /** The device the session was last active on (Clerk's `latest_activity`); omitted when not given. */
+  latest_activity?: {
+    device_type?: string;
+    is_mobile?: boolean;
+    browser_name?: string;
+    browser_version?: string;
+    ip_address?: string;
+    city?: string;
+    country?: string;
+  };
+}
+
+export interface SeedIdentifier {
+  id?: string;
+  /** An email address, a phone number (E.164), or a domain (`*@example.com` or `example.com`). */
+  identifier: string;
+  /** Unix ms; default now(). */
+  created_at?: number;
+}
+
+export type WaitlistStatus = "pending" | "invited" | "rejected" | "completed";
+
+export interface SeedWaitlistEntry {
+  id?: string;
+  email_address: string;
+  /** Default "pending"; "invited" creates a pending application invitation for the address. */
+  status?: WaitlistStatus;
+  /** Unix ms; default now(). */
+  created_at?: number;
+}
+
+export interface SeedOrganizationRole {
+  id?: string;
+  /** `org:` followed by lowercase letters, digits and underscores. */
+  key: string;
+  name: string;
+  description?: string;
+  /** Permission keys, e.g. `org:sys_memberships:read` or `org:invoices:read`. */
+  permissions?: string[];
+  /** Unix ms; default now(). */
+  created_at?: number;
+}
+
 export interface SeedData {
   invitations?: Array<Partial<InvitationRecord> & { email_address: string }>;
   users?: SeedUser[];
+  /** Custom organization roles, beside the always present `org:admin` and `org:member`. */
+  organization_roles?: SeedOrganizationRole[];
   organizations?: SeedOrganization[];
   organization_invitations?: Array<
     Partial<OrganizationInvitationRecord> & { organization_id: string; email_address: string }
   >;
+  sessions?: SeedSession[];
+  allowlist_identifiers?: Array<SeedIdentifier & { invitation_id?: string }>;
+  blocklist_identifiers?: SeedIdentifier[];
+  waitlist_entries?: SeedWaitlistEntry[];
 }
 
 export interface RateLimit {

@@ -65,7 +65,7 @@ function validateCreate(raw: unknown): ValidInvitation {
   };
 }
 
-function hasPendingInvitation(store: Store, email: string): boolean {
+export function hasPendingInvitation(store: Store, email: string): boolean {
   const wanted = email.toLowerCase();
   for (const inv of store.invitations.values()) {
     if (
@@ -88,7 +88,7 @@ export function duplicateInvitations(emails: string[]): ApiError {
   );
 }
 
-function identifierExists(email: string): ApiError {
+export function identifierExists(email: string): ApiError {
   return new ApiError(
     422,
     "form_identifier_exists",

@@ -3,7 +3,6 @@ import {
   DAY_MS,
   DEFAULT_EXPIRES_IN_DAYS,
   ORG_ADMIN_ROLE,
-  ORG_ROLES,
   type Store,
   type StoredMembership,
   type StoredOrganization,
@@ -58,18 +57,6 @@ function orgInvitationsOf(store: Store, org: StoredOrganization): OrganizationIn
 
 // ---- organizations and memberships ----
 
-/** Permissions of the two system roles, as Clerk lists them on a membership. */
-const ROLE_PERMISSIONS: Readonly<Record<string, string[]>> = {
-  "org:admin": [
-    "org:sys_profile:manage",
-    "org:sys_profile:delete",
-    "org:sys_memberships:read",
-    "org:sys_memberships:manage",
-    "org:sys_domains:read",
-    "org:sys_domains:manage",
-  ],
-  "org:member": ["org:sys_memberships:read"],
-};
 const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_NAME = 256;
 
@@ -125,8 +112,8 @@ export function serializeMembership(
     object: "organization_membership",
     id: m.id,
     role: m.role,
-    role_name: ORG_ROLES[m.role] ?? m.role,
-    permissions: ROLE_PERMISSIONS[m.role] ?? [],
+    role_name: store.roleName(m.role),
+    permissions: [...(store.roles.get(m.role)?.permissions ?? [])],
     public_metadata: structuredClone(m.public_metadata),
     private_metadata: structuredClone(m.private_metadata),
     organization: serializeOrganization(store, org, false),
@@ -208,13 +195,13 @@ function maxAllowed(body: Record<string, unknown>): number | undefined {
 }
 
 /**
- * A role the instance has. An unknown one is Clerk's OrganizationRoleNotFound: 404
- * `resource_not_found` with `meta.param_name` `role`, not a 422.
+ * A role the instance has (GET /v1/organization_roles lists them). An unknown one is Clerk's
+ * OrganizationRoleNotFound: 404 `resource_not_found` with `meta.param_name` `role`, not a 422.
  */
-function requireRole(body: Record<string, unknown>): string {
+function requireRole(store: Store, body: Record<string, unknown>): string {
   const role = optionalString(body, "role");
   if (role === undefined || role === "") throw paramMissing("role");
-  if (!(role in ORG_ROLES)) {
+  if (!store.roles.has(role)) {
     throw new ApiError(404, "resource_not_found", "not found", "Organization role not found", {
       param_name: "role",
     });
@@ -313,7 +300,7 @@ function validateCreate(store: Store, org: StoredOrganization, raw: unknown): Va
   const body = requireObjectBody(raw);
   const email = requireEmail(body);
   // An unknown role is Clerk's OrganizationRoleNotFound (404 naming `role`), as for memberships.
-  const role = requireRole(body);
+  const role = requireRole(store, body);
   const inviter = optionalString(body, "inviter_user_id");
   if (inviter !== undefined && !store.isOrgAdmin(org, inviter)) throw notAnAdmin();
   optionalBool(body, "notify");
@@ -495,7 +482,7 @@ export const organizationRoutes: Route[] = [
       if (!optionalString(b, "role")) throw paramMissing("role");
       // Clerk looks the user up before the role: both answer 404.
       if (!store.users.has(userId)) throw notFound(`No user was found with id ${userId}.`);
-      const role = requireRole(b);
+      const role = requireRole(store, b);
       // Clerk checks the limit before membership, and counts pending invitations as members.
       requireRoomFor(store, org, 1);
       if (org.members.has(userId)) {
@@ -520,7 +507,7 @@ export const organizationRoutes: Route[] = [
     handler: ({ store, params, body }) => {
       const org = requireOrgById(store, params.organization_id);
       const m = requireMembership(org, params.user_id);
-      const role = requireRole(requireObjectBody(body));
+      const role = requireRole(store, requireObjectBody(body));
       if (role !== m.role) requireAnotherAdmin(org, m);
       m.role = role;
       touch(store, m);

@@ -1,5 +1,5 @@
-import { notFound, paramInvalid } from "../errors.js";
-import type { Store, StoredUser } from "../state.js";
+import { ApiError, notFound, paramInvalid } from "../errors.js";
+import { DEFAULT_LOCKOUT_SECONDS, type Store, type StoredUser } from "../state.js";
 import {
   deepMerge,
   isPaginated,
@@ -8,6 +8,7 @@ import {
   ok,
   one,
   optionalMetadata,
+  optionalString,
   orderBy,
   pageParams,
   type Route,
@@ -16,8 +17,9 @@ import {
   sortItems,
 } from "./common.js";
 
-/** A spec-valid User object, as Clerk's Backend API sends it. */
-export function serializeUser(u: StoredUser): Record<string, unknown> {
+/** A spec-valid User object, as Clerk's Backend API sends it; `locked` is computed at read time. */
+export function serializeUser(store: Store, u: StoredUser): Record<string, unknown> {
+  const lock = store.lockState(u);
   const emails = [
     { id: u.email_address_id, email_address: u.email_address },
     ...u.other_email_addresses,
@@ -25,7 +27,7 @@ export function serializeUser(u: StoredUser): Record<string, unknown> {
   return {
     id: u.id,
     object: "user",
-    external_id: null,
+    external_id: u.external_id,
     primary_email_address_id: u.email_address_id,
     primary_phone_number_id: null,
     primary_web3_wallet_id: null,
@@ -67,9 +69,9 @@ export function serializeUser(u: StoredUser): Record<string, unknown> {
     enterprise_accounts: [],
     last_sign_in_at: u.last_sign_in_at,
     banned: u.banned,
-    locked: u.locked,
-    // Clerk counts a lockout down; the emulator's lockouts last until seeded otherwise.
-    lockout_expires_in_seconds: u.locked ? 3600 : null,
+    locked: lock.locked,
+    // Seconds left of the lock; null when not locked, or when the lock never expires.
+    lockout_expires_in_seconds: lock.secondsLeft,
     verification_attempts_remaining: null,
     created_at: u.created_at,
     updated_at: u.updated_at,
@@ -157,7 +159,11 @@ export const userRoutes: Route[] = [
       ]);
       const page = pageParams(query);
       const sorted = sortItems(filterUsers(store, query), order.field, order.desc);
-      return listResponse(sorted.map(serializeUser), page, isPaginated(query));
+      return listResponse(
+        sorted.map((u) => serializeUser(store, u)),
+        page,
+        isPaginated(query),
+      );
     },
   },
   {
@@ -169,7 +175,7 @@ export const userRoutes: Route[] = [
   {
     method: "GET",
     pattern: "/v1/users/:user_id",
-    handler: ({ store, params }) => ok(serializeUser(requireUser(store, params.user_id))),
+    handler: ({ store, params }) => ok(serializeUser(store, requireUser(store, params.user_id))),
   },
   {
     method: "PATCH",
@@ -184,12 +190,83 @@ export const userRoutes: Route[] = [
         if (value !== undefined) user[kind] = deepMerge(user[kind], value);
       }
       store.touchUser(user);
-      return ok(serializeUser(user));
+      return ok(serializeUser(store, user));
+    },
+  },
+  {
+    method: "PATCH",
+    pattern: "/v1/users/:user_id",
+    handler: ({ store, params, body }) => {
+      const user = requireUser(store, params.user_id);
+      const patch = requireObjectBody(body);
+      // The emulator updates the four fields this project uses; Clerk's other fields are refused
+      // here rather than silently ignored, so a test cannot pass on a field that did nothing.
+      rejectUnknownParams(patch, ["first_name", "last_name", "username", "external_id"]);
+      const first = optionalString(patch, "first_name");
+      const last = optionalString(patch, "last_name");
+      const username = optionalString(patch, "username");
+      const externalId = optionalString(patch, "external_id");
+      if (username !== undefined) requireFreeUsername(store, user, username);
+      if (first !== undefined) user.first_name = first;
+      if (last !== undefined) user.last_name = last;
+      if (username !== undefined) user.username = username;
+      if (externalId !== undefined) user.external_id = externalId;
+      store.touchUser(user);
+      return ok(serializeUser(store, user));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: "/v1/users/:user_id",
+    handler: ({ store, params }) => {
+      const user = requireUser(store, params.user_id);
+      store.deleteUser(user);
+      return ok({ object: "user", id: user.id, deleted: true });
     },
   },
   banRoute("ban", true),
   banRoute("unban", false),
+  {
+    method: "POST",
+    pattern: "/v1/users/:user_id/lock",
+    handler: ({ store, params }) => {
+      const user = requireUser(store, params.user_id);
+      // Clerk's lock lasts the instance's lockout duration (one hour by default) from now.
+      user.locked_at = store.time();
+      user.lockout_seconds = DEFAULT_LOCKOUT_SECONDS;
+      store.touchUser(user);
+      return ok(serializeUser(store, user));
+    },
+  },
+  {
+    method: "POST",
+    pattern: "/v1/users/:user_id/unlock",
+    handler: ({ store, params }) => {
+      const user = requireUser(store, params.user_id);
+      if (user.locked_at !== null) {
+        user.locked_at = null;
+        store.touchUser(user);
+      }
+      return ok(serializeUser(store, user));
+    },
+  },
 ];
+
+/**
+ * Uniqueness, compared without case: a taken username is 422 `form_identifier_exists` naming
+ * `username`. (Clerk's format rules for usernames are instance settings; the emulator has none.)
+ */
+function requireFreeUsername(store: Store, user: StoredUser, username: string): void {
+  if (store.usernameTaken(username, user)) {
+    throw new ApiError(
+      422,
+      "form_identifier_exists",
+      "That username is taken. Please try another.",
+      "That username is taken. Please try another.",
+      { param_name: "username" },
+    );
+  }
+}
 
 /**
  * POST /v1/users/{user_id}/ban or /unban: sets `banned`. A user already so is answered
@@ -205,7 +282,9 @@ function banRoute(action: "ban" | "unban", banned: boolean): Route {
         user.banned = banned;
         store.touchUser(user);
       }
-      return ok(serializeUser(user));
+      // Clerk revokes all of a banned user's sessions (every ban, so none stays active).
+      if (banned) store.revokeSessionsOf(user.id);
+      return ok(serializeUser(store, user));
     },
   };
 }

@@ -36,11 +36,21 @@ type Json = Record<string, unknown>;
 type Method = "get" | "post" | "patch" | "delete";
 
 /** Operations whose documented 200 is a bare array but which answer the envelope when paginated=true. */
-const PAGINATED_ENVELOPE = new Set(["get /invitations", "get /users"]);
+const PAGINATED_ENVELOPE = new Set([
+  "get /invitations",
+  "get /users",
+  "get /sessions",
+  "get /allowlist_identifiers",
+]);
 /** Error statuses Clerk sends that the spec does not list for every operation. */
 const UNDOCUMENTED_ERROR_STATUSES = new Set([401, 422, 429]);
 /** Operations that answer 404 for an unknown ID although the spec lists no 404 for them. */
-const UNDOCUMENTED_404 = new Set(["post /users/{user_id}/ban", "post /users/{user_id}/unban"]);
+const UNDOCUMENTED_404 = new Set([
+  "post /users/{user_id}/ban",
+  "post /users/{user_id}/unban",
+  "post /users/{user_id}/lock",
+  "post /users/{user_id}/unlock",
+]);
 /**
  * Operations that answer 400 although the spec lists none: Clerk refuses to remove or demote an
  * organization's only admin with `organization_minimum_permissions_needed`.
@@ -81,7 +91,9 @@ function toJsonSchema(node: unknown): unknown {
     }
   }
   if (src.nullable !== true) return out;
-  if (typeof out.type === "string") {
+  // `nullable` beside `allOf` (WaitlistEntry.invitation) means "this schema, or null"; folding
+  // null into `type` would still fail the allOf for null.
+  if (typeof out.type === "string" && out.allOf === undefined) {
     out.type = [out.type, "null"];
     if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
     return out;
@@ -398,6 +410,7 @@ describe.skipIf(!specExists)("emulator contract vs Clerk's OpenAPI spec", () => 
   // ---- organization invitations ----
 
   const LIST = "/organizations/{organization_id}/invitations";
+  const LIST_ORG_INV = LIST;
   const ONE = "/organizations/{organization_id}/invitations/{invitation_id}";
   const BULK = "/organizations/{organization_id}/invitations/bulk";
   const REVOKE = "/organizations/{organization_id}/invitations/{invitation_id}/revoke";
@@ -614,6 +627,246 @@ describe.skipIf(!specExists)("emulator contract vs Clerk's OpenAPI spec", () => 
     expect(emu.getOrganizationInvitation(inv.id)).toBeUndefined();
     const left = await call("get", ORGS, "/v1/organizations?query=glob", 200);
     expect(left.total_count).toBe(0);
+  });
+
+  // ---- sessions ----
+
+  it("sessions: list (bare, envelope, status), get, revoke twice, 404, 422", async () => {
+    const active = emu.seed({
+      sessions: [
+        {
+          id: "sess_contractActive000000000000",
+          user_id: ADMIN,
+          latest_activity: { browser_name: "Firefox", is_mobile: false },
+        },
+        { id: "sess_contractEnded0000000000000", user_id: ADMIN, status: "ended" },
+      ],
+    });
+    expect(active).toBeUndefined();
+    const bare = await call("get", "/sessions", `/v1/sessions?user_id=${ADMIN}`, 200);
+    expect(Array.isArray(bare) && bare.length).toBe(2);
+    const page = await call(
+      "get",
+      "/sessions",
+      `/v1/sessions?user_id=${ADMIN}&status=active&paginated=true&limit=1&offset=0`,
+      200,
+    );
+    expect(page.total_count).toBe(1);
+    await call("get", "/sessions", "/v1/sessions?status=bogus", 422);
+    const ONE = "/sessions/{session_id}";
+    const got = await call("get", ONE, "/v1/sessions/sess_contractActive000000000000", 200);
+    expect(got.latest_activity).toMatchObject({
+      object: "session_activity",
+      browser_name: "Firefox",
+    });
+    await call("get", ONE, "/v1/sessions/sess_missing", 404);
+    const REVOKE = "/sessions/{session_id}/revoke";
+    for (const id of [
+      "sess_contractActive000000000000",
+      "sess_contractActive000000000000",
+      "sess_contractEnded0000000000000",
+    ]) {
+      const revoked = await call("post", REVOKE, `/v1/sessions/${id}/revoke`, 200);
+      expect(revoked.status).toBe("revoked");
+    }
+    await call("post", REVOKE, "/v1/sessions/sess_missing/revoke", 404);
+  });
+
+  // ---- users: update, lock, delete ----
+
+  it("users: PATCH 200/404/422, lock and unlock 200/404, DELETE 200 then 404", async () => {
+    const ONE = "/users/{user_id}";
+    const patched = await call("patch", ONE, `/v1/users/${MEMBER}`, 200, {
+      first_name: "Mo",
+      last_name: "Member",
+      username: "mo_member",
+      external_id: "crm-42",
+    });
+    expect([patched.username, patched.external_id]).toEqual(["mo_member", "crm-42"]);
+    const taken = await call("patch", ONE, `/v1/users/${ADMIN}`, 422, { username: "MO_MEMBER" });
+    expect((taken.errors as Json[])[0]).toMatchObject({
+      code: "form_identifier_exists",
+      meta: { param_name: "username" },
+    });
+    await call("patch", ONE, "/v1/users/user_missing", 404, { first_name: "X" });
+    const locked = await call("post", "/users/{user_id}/lock", `/v1/users/${MEMBER}/lock`, 200);
+    expect([locked.locked, locked.lockout_expires_in_seconds]).toEqual([true, 3600]);
+    const unlocked = await call(
+      "post",
+      "/users/{user_id}/unlock",
+      `/v1/users/${MEMBER}/unlock`,
+      200,
+    );
+    expect([unlocked.locked, unlocked.lockout_expires_in_seconds]).toEqual([false, null]);
+    await call("post", "/users/{user_id}/lock", "/v1/users/user_missing/lock", 404);
+    await call("post", "/users/{user_id}/unlock", "/v1/users/user_missing/unlock", 404);
+    emu.seed({
+      users: [{ id: "user_contractGone0000000000000", email_address: "gone@acme.test" }],
+    });
+    const deleted = await call("delete", ONE, "/v1/users/user_contractGone0000000000000", 200);
+    expect(deleted).toMatchObject({
+      object: "user",
+      id: "user_contractGone0000000000000",
+      deleted: true,
+    });
+    await call("delete", ONE, "/v1/users/user_contractGone0000000000000", 404);
+  });
+
+  // ---- allowlist, blocklist ----
+
+  it("allowlist: create 200/400/422, list bare and paginated, delete 200/404", async () => {
+    const LIST = "/allowlist_identifiers";
+    const ONE = "/allowlist_identifiers/{identifier_id}";
+    const notified = await call("post", LIST, "/v1/allowlist_identifiers", 200, {
+      identifier: "Invitee@Acme.test",
+      notify: true,
+    });
+    expect(notified).toMatchObject({
+      identifier: "invitee@acme.test",
+      identifier_type: "email_address",
+    });
+    expect(String(notified.invitation_id)).toMatch(/^inv_/);
+    const domain = await call("post", LIST, "/v1/allowlist_identifiers", 200, {
+      identifier: "*@acme.test",
+    });
+    expect(String(domain.id)).toMatch(/^alid_/);
+    await call("post", LIST, "/v1/allowlist_identifiers", 200, { identifier: "+15555550100" });
+    const dup = await call("post", LIST, "/v1/allowlist_identifiers", 400, {
+      identifier: "INVITEE@acme.test",
+    });
+    expect((dup.errors as Json[])[0]?.code).toBe("duplicate_record");
+    await call("post", LIST, "/v1/allowlist_identifiers", 422, {
+      identifier: "*@acme.org",
+      notify: true,
+    });
+    await call("post", LIST, "/v1/allowlist_identifiers", 422, { identifier: "not an identifier" });
+    await call("post", LIST, "/v1/allowlist_identifiers", 422, {});
+    const bare = await call("get", LIST, "/v1/allowlist_identifiers", 200);
+    expect(Array.isArray(bare) && bare.length).toBe(3);
+    const page = await call("get", LIST, "/v1/allowlist_identifiers?paginated=true&limit=1", 200);
+    expect([(page.data as Json[]).length, page.total_count]).toEqual([1, 3]);
+    const gone = await call("delete", ONE, `/v1/allowlist_identifiers/${String(notified.id)}`, 200);
+    expect(gone).toMatchObject({ object: "allowlist_identifier", deleted: true });
+    await call("delete", ONE, `/v1/allowlist_identifiers/${String(notified.id)}`, 404);
+  });
+
+  it("blocklist: create 200/400/422, whole list in the envelope, delete 200/404", async () => {
+    const LIST = "/blocklist_identifiers";
+    const ONE = "/blocklist_identifiers/{identifier_id}";
+    const blocked = await call("post", LIST, "/v1/blocklist_identifiers", 200, {
+      identifier: "spam.test",
+    });
+    expect(String(blocked.id)).toMatch(/^blid_/);
+    await call("post", LIST, "/v1/blocklist_identifiers", 200, { identifier: "troll@x.test" });
+    await call("post", LIST, "/v1/blocklist_identifiers", 400, { identifier: "SPAM.test" });
+    await call("post", LIST, "/v1/blocklist_identifiers", 422, {
+      identifier: "troll@x.test",
+      notify: true,
+    });
+    const list = await call("get", LIST, "/v1/blocklist_identifiers", 200);
+    expect(list.total_count).toBe(2);
+    await call("delete", ONE, `/v1/blocklist_identifiers/${String(blocked.id)}`, 200);
+    await call("delete", ONE, `/v1/blocklist_identifiers/${String(blocked.id)}`, 404);
+  });
+
+  // ---- waitlist ----
+
+  it("waitlist: create (existing answered), list, invite 200/400/404/409/422, reject", async () => {
+    const LIST = "/waitlist_entries";
+    const entry = await call("post", LIST, "/v1/waitlist_entries", 200, {
+      email_address: "wait@x.test",
+    });
+    expect(String(entry.id)).toMatch(/^wle_/);
+    const again = await call("post", LIST, "/v1/waitlist_entries", 200, {
+      email_address: "WAIT@x.test",
+      notify: false,
+    });
+    expect(again.id).toBe(entry.id);
+    await call("post", LIST, "/v1/waitlist_entries", 422, { email_address: "nope" });
+    emu.seed({
+      waitlist_entries: [
+        { id: "wle_contractDone0000000000000", email_address: "done@x.test", status: "completed" },
+      ],
+    });
+    const list = await call(
+      "get",
+      LIST,
+      "/v1/waitlist_entries?status=pending&query=wait&order_by=-email_address&limit=5",
+      200,
+    );
+    expect(list.total_count).toBe(1);
+    await call("get", LIST, "/v1/waitlist_entries?status=bogus", 422);
+    const INVITE = "/waitlist_entries/{waitlist_entry_id}/invite";
+    const REJECT = "/waitlist_entries/{waitlist_entry_id}/reject";
+    const invited = await call(
+      "post",
+      INVITE,
+      `/v1/waitlist_entries/${String(entry.id)}/invite`,
+      200,
+      {},
+    );
+    expect(invited.status).toBe("invited");
+    expect((invited.invitation as Json).status).toBe("pending");
+    await call("post", INVITE, `/v1/waitlist_entries/${String(entry.id)}/invite`, 200);
+    await call("post", INVITE, "/v1/waitlist_entries/wle_contractDone0000000000000/invite", 409);
+    await call("post", INVITE, "/v1/waitlist_entries/wle_missing/invite", 404);
+    const member = await call("post", LIST, "/v1/waitlist_entries", 200, {
+      email_address: "member@acme.test",
+    });
+    await call("post", INVITE, `/v1/waitlist_entries/${String(member.id)}/invite`, 422);
+    await call("post", INVITE, `/v1/waitlist_entries/${String(member.id)}/invite`, 200, {
+      ignore_existing: true,
+    });
+    const rejected = await call(
+      "post",
+      REJECT,
+      `/v1/waitlist_entries/${String(entry.id)}/reject`,
+      200,
+    );
+    expect(rejected.status).toBe("rejected");
+    await call("post", REJECT, "/v1/waitlist_entries/wle_contractDone0000000000000/reject", 409);
+    await call("post", REJECT, "/v1/waitlist_entries/wle_missing/reject", 404);
+  });
+
+  // ---- organization roles ----
+
+  it("organization roles: list with the system roles and a seeded custom one", async () => {
+    emu.seed({
+      organization_roles: [
+        {
+          key: "org:billing",
+          name: "Billing",
+          description: "Pays the bills",
+          permissions: ["org:invoices:read", "org:sys_memberships:read"],
+        },
+      ],
+    });
+    const LIST = "/organization_roles";
+    const all = await call("get", LIST, "/v1/organization_roles?order_by=key&limit=10", 200);
+    expect((all.data as Json[]).map((r) => r.key)).toEqual([
+      "org:admin",
+      "org:billing",
+      "org:member",
+    ]);
+    const billing = (all.data as Json[])[1] as Json;
+    expect((billing.permissions as Json[]).map((p) => [p.key, p.type])).toEqual([
+      ["org:invoices:read", "user"],
+      ["org:sys_memberships:read", "system"],
+    ]);
+    const found = await call("get", LIST, "/v1/organization_roles?query=bill", 200);
+    expect(found.total_count).toBe(1);
+    await call("get", LIST, "/v1/organization_roles?order_by=permissions", 422);
+    // A seeded custom role is one the membership and invitation checks accept.
+    const m = await call("post", MEMBERS, `/v1/organizations/${ORG}/memberships`, 400, {
+      user_id: MEMBER,
+      role: "org:billing",
+    });
+    expect((m.errors as Json[])[0]?.code).toBe("already_a_member_in_organization");
+    const inv = await call("post", LIST_ORG_INV, `/v1/organizations/${ORG}/invitations`, 200, {
+      email_address: "biller@x.test",
+      role: "org:billing",
+    });
+    expect(inv.role_name).toBe("Billing");
   });
 
   // ---- cross-cutting errors ----

@@ -5,7 +5,7 @@
 import { request as httpRequest } from "node:http";
 import { createClerkClient } from "@clerk/backend";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Emulator, startEmulator } from "../../emulator/index.js";
+import { demoSeed, type Emulator, REQUEST_LOG_PATH, startEmulator } from "../../emulator/index.js";
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -675,5 +675,272 @@ describe("users and organizations", () => {
     expect((await clerk.organizations.getOrganization({ organizationId: org.id })).name).toBe(
       "Initech",
     );
+  });
+});
+
+describe("sessions", () => {
+  beforeEach(() => {
+    emu.seed({
+      sessions: [
+        { id: "sess_a1", user_id: ADMIN, created_at: T0 - 2 * DAY },
+        { id: "sess_a2", user_id: ADMIN, created_at: T0 - DAY },
+        { id: "sess_a3", user_id: ADMIN, status: "ended", created_at: T0 - 3 * DAY },
+        { id: "sess_m1", user_id: MEMBER, created_at: T0 - DAY },
+      ],
+    });
+  });
+
+  it("lists a user's sessions newest first in the envelope getSessionList asks for, by status", async () => {
+    const page = await clerk.sessions.getSessionList({ userId: ADMIN, limit: 2 });
+    expect(page.totalCount).toBe(3);
+    expect(page.data.map((s) => s.id)).toEqual(["sess_a2", "sess_a1"]);
+    expect(emu.requests[0]?.query).toMatchObject({ user_id: ADMIN, paginated: "true", limit: "2" });
+    const ended = await clerk.sessions.getSessionList({ userId: ADMIN, status: "ended" });
+    expect(ended.data.map((s) => s.id)).toEqual(["sess_a3"]);
+    expect(JSON.stringify(await clerk.sessions.getSession("sess_a1"))).not.toMatch(/token/i);
+  });
+
+  it("reads an active session past expire_at as expired", async () => {
+    clock = T0 + 10 * DAY;
+    expect((await clerk.sessions.getSession("sess_a2")).status).toBe("expired");
+    const expired = await clerk.sessions.getSessionList({ userId: ADMIN, status: "expired" });
+    expect(expired.totalCount).toBe(2);
+  });
+
+  it("revokes, again with 200, and 404 for an unknown session", async () => {
+    expect((await clerk.sessions.revokeSession("sess_a1")).status).toBe("revoked");
+    expect((await clerk.sessions.revokeSession("sess_a1")).status).toBe("revoked");
+    expect((await clerk.sessions.revokeSession("sess_a3")).status).toBe("revoked");
+    expect((await failure(clerk.sessions.revokeSession("sess_nope"))).status).toBe(404);
+    expect(emu.writes().map((r) => [r.path, r.status])).toEqual([
+      ["/v1/sessions/sess_a1/revoke", 200],
+      ["/v1/sessions/sess_a1/revoke", 200],
+      ["/v1/sessions/sess_a3/revoke", 200],
+      ["/v1/sessions/sess_nope/revoke", 404],
+    ]);
+  });
+
+  it("a ban revokes the user's active sessions, and only theirs", async () => {
+    await clerk.users.banUser(ADMIN);
+    const statuses = (await clerk.sessions.getSessionList({ userId: ADMIN })).data.map((s) => [
+      s.id,
+      s.status,
+    ]);
+    expect(statuses).toEqual([
+      ["sess_a2", "revoked"],
+      ["sess_a1", "revoked"],
+      ["sess_a3", "ended"],
+    ]);
+    expect((await clerk.sessions.getSession("sess_m1")).status).toBe("active");
+  });
+});
+
+describe("user update, lock and delete", () => {
+  it("locks for an hour counted down, unlocks, and reads unlocked once the hour is over", async () => {
+    // The SDK's User has no lockout_expires_in_seconds: read it from the emulator's User JSON.
+    expect((await clerk.users.lockUser(MEMBER)).locked).toBe(true);
+    expect(emu.getUser(MEMBER)?.lockout_expires_in_seconds).toBe(3600);
+    clock = T0 + 600_000;
+    expect(emu.getUser(MEMBER)?.lockout_expires_in_seconds).toBe(3000);
+    expect((await clerk.users.unlockUser(MEMBER)).locked).toBe(false);
+    expect(emu.getUser(MEMBER)?.lockout_expires_in_seconds).toBeNull();
+    await clerk.users.lockUser(MEMBER);
+    clock = T0 + 600_000 + 3_600_000;
+    expect((await clerk.users.getUser(MEMBER)).locked).toBe(false);
+  });
+
+  it("updates names, username and external_id; a taken username is 422 form_identifier_exists", async () => {
+    const user = await clerk.users.updateUser(MEMBER, {
+      firstName: "Moe",
+      lastName: "Ember",
+      username: "moe",
+      externalId: "crm-7",
+    });
+    expect([user.firstName, user.lastName, user.username, user.externalId]).toEqual([
+      "Moe",
+      "Ember",
+      "moe",
+      "crm-7",
+    ]);
+    expect(emu.writes()[0]?.body).toEqual({
+      first_name: "Moe",
+      last_name: "Ember",
+      username: "moe",
+      external_id: "crm-7",
+    });
+    const err = await failure(clerk.users.updateUser(ADMIN, { username: "MOE" }));
+    expect([err.status, err.errors[0]?.code]).toEqual([422, "form_identifier_exists"]);
+    expect(emu.getUser(ADMIN)?.username).toBeNull();
+  });
+
+  it("deletes a user with their memberships and sessions; the organization stays", async () => {
+    emu.seed({ sessions: [{ id: "sess_gone", user_id: MEMBER }] });
+    // @clerk/backend types the answer as a User; Clerk sends (and the SDK builds) a DeletedObject.
+    const deleted = (await clerk.users.deleteUser(MEMBER)) as unknown as Record<string, unknown>;
+    expect([deleted.object, deleted.id, deleted.deleted]).toEqual(["user", MEMBER, true]);
+    expect(emu.getUser(MEMBER)).toBeUndefined();
+    const members = await clerk.organizations.getOrganizationMembershipList({
+      organizationId: ORG,
+    });
+    expect(members.data.map((m) => m.publicUserData?.userId)).toEqual([ADMIN]);
+    expect((await failure(clerk.sessions.getSession("sess_gone"))).status).toBe(404);
+    expect((await failure(clerk.users.deleteUser(MEMBER))).status).toBe(404);
+  });
+});
+
+describe("allowlist and blocklist", () => {
+  it("allowlists addresses and domains, refuses a listed one (compared lowercased), deletes", async () => {
+    const a = await clerk.allowlistIdentifiers.createAllowlistIdentifier({
+      identifier: "Guest@Example.com",
+      notify: false,
+    });
+    expect([a.identifier, a.identifierType, a.id.startsWith("alid_")]).toEqual([
+      "guest@example.com",
+      "email_address",
+      true,
+    ]);
+    await clerk.allowlistIdentifiers.createAllowlistIdentifier({
+      identifier: "*@acme.test",
+      notify: false,
+    });
+    const dup = await failure(
+      clerk.allowlistIdentifiers.createAllowlistIdentifier({
+        identifier: "GUEST@example.com",
+        notify: false,
+      }),
+    );
+    expect([dup.status, dup.errors[0]?.code]).toEqual([400, "duplicate_record"]);
+    const list = await clerk.allowlistIdentifiers.getAllowlistIdentifierList();
+    expect(list.totalCount).toBe(2);
+    expect(list.data.map((i) => i.identifier)).toEqual(["*@acme.test", "guest@example.com"]);
+    await clerk.allowlistIdentifiers.deleteAllowlistIdentifier(a.id);
+    expect((await clerk.allowlistIdentifiers.getAllowlistIdentifierList()).totalCount).toBe(1);
+  });
+
+  it("notify on an address sends an invitation, which leaves when the identifier does", async () => {
+    const a = await clerk.allowlistIdentifiers.createAllowlistIdentifier({
+      identifier: "new@x.test",
+      notify: true,
+    });
+    expect(a.invitationId).toMatch(/^inv_/);
+    expect(emu.getInvitation(a.invitationId ?? "")?.status).toBe("pending");
+    await clerk.allowlistIdentifiers.deleteAllowlistIdentifier(a.id);
+    expect(emu.getInvitation(a.invitationId ?? "")?.status).toBe("revoked");
+  });
+
+  it("blocklists, lists the whole list without paging, refuses duplicates, deletes", async () => {
+    const b = await clerk.blocklistIdentifiers.createBlocklistIdentifier({
+      identifier: "spam.test",
+    });
+    expect(b.id).toMatch(/^blid_/);
+    await clerk.blocklistIdentifiers.createBlocklistIdentifier({ identifier: "+15555550100" });
+    const dup = await failure(
+      clerk.blocklistIdentifiers.createBlocklistIdentifier({ identifier: "SPAM.test" }),
+    );
+    expect(dup.errors[0]?.code).toBe("duplicate_record");
+    const list = await clerk.blocklistIdentifiers.getBlocklistIdentifierList();
+    expect(list.totalCount).toBe(2);
+    expect(list.data.map((i) => i.identifierType)).toEqual(["phone_number", "email_address"]);
+    expect(emu.requests.find((r) => r.method === "GET")?.query).toEqual({});
+    await clerk.blocklistIdentifiers.deleteBlocklistIdentifier(b.id);
+    expect((await failure(clerk.blocklistIdentifiers.deleteBlocklistIdentifier(b.id))).status).toBe(
+      404,
+    );
+  });
+});
+
+describe("waitlist", () => {
+  it("lists by status, invites (creating an invitation) and rejects", async () => {
+    emu.seed({
+      waitlist_entries: [
+        { id: "wle_a", email_address: "a@wait.test", created_at: T0 - 2 * DAY },
+        { id: "wle_b", email_address: "b@wait.test", created_at: T0 - DAY },
+        {
+          id: "wle_c",
+          email_address: "c@wait.test",
+          status: "completed",
+          created_at: T0 - 3 * DAY,
+        },
+      ],
+    });
+    const pending = await clerk.waitlistEntries.list({ status: "pending" });
+    expect([pending.totalCount, pending.data.map((e) => e.id)]).toEqual([2, ["wle_b", "wle_a"]]);
+    const invited = await clerk.waitlistEntries.invite("wle_a");
+    expect(invited.status).toBe("invited");
+    expect(invited.invitation?.status).toBe("pending");
+    expect(emu.getInvitation(invited.invitation?.id ?? "")?.email_address).toBe("a@wait.test");
+    const again = await clerk.waitlistEntries.invite("wle_a");
+    expect(again.invitation?.id).toBe(invited.invitation?.id);
+    expect((await clerk.waitlistEntries.reject("wle_b")).status).toBe("rejected");
+    expect((await failure(clerk.waitlistEntries.invite("wle_c"))).status).toBe(409);
+    const found = await clerk.waitlistEntries.list({ query: "b@wait" });
+    expect(found.data.map((e) => e.status)).toEqual(["rejected"]);
+  });
+
+  it("refuses to invite an address that has a user unless ignore_existing", async () => {
+    emu.seed({ waitlist_entries: [{ id: "wle_m", email_address: "member@acme.test" }] });
+    const err = await failure(clerk.waitlistEntries.invite("wle_m"));
+    expect([err.status, err.errors[0]?.code]).toEqual([422, "form_identifier_exists"]);
+    const ok = await clerk.waitlistEntries.invite("wle_m", { ignoreExisting: true });
+    expect(ok.status).toBe("invited");
+    expect(emu.writes().at(-1)?.body).toEqual({ ignore_existing: true });
+  });
+});
+
+describe("organization roles", () => {
+  it("lists the system roles and seeded custom ones, which memberships and invitations accept", async () => {
+    emu.seed({
+      organization_roles: [
+        { key: "org:billing", name: "Billing", permissions: ["org:invoices:read"] },
+      ],
+    });
+    const roles = await clerk.organizationRoles.getOrganizationRoleList({ orderBy: "key" });
+    expect(roles.data.map((r) => r.key)).toEqual(["org:admin", "org:billing", "org:member"]);
+    const m = await clerk.organizations.updateOrganizationMembership({
+      organizationId: ORG,
+      userId: MEMBER,
+      role: "org:billing",
+    });
+    expect([m.role, m.permissions]).toEqual(["org:billing", ["org:invoices:read"]]);
+    const err = await failure(
+      clerk.organizations.createOrganizationInvitation({
+        organizationId: ORG,
+        emailAddress: "x@y.test",
+        role: "org:nope",
+      }),
+    );
+    expect([err.status, err.errors[0]?.code]).toEqual([404, "resource_not_found"]);
+  });
+});
+
+describe("demo seed and the request log endpoint", () => {
+  it("seeds every kind of record, and serves the log as JSON without the Authorization header", async () => {
+    emu.reset();
+    emu.seed(demoSeed(T0));
+    const users = await clerk.users.getUserList({ limit: 10 });
+    expect(users.data.map((u) => [u.banned, u.locked]).sort()).toEqual([
+      [false, false],
+      [false, false],
+      [false, true],
+      [true, false],
+    ]);
+    expect((await clerk.invitations.getInvitationList({ status: "expired" })).totalCount).toBe(1);
+    expect((await clerk.waitlistEntries.list()).totalCount).toBe(5);
+    expect((await clerk.organizations.getOrganization({ slug: "acme" })).name).toBe("Acme Inc");
+    const res = await fetch(`${emu.url}${REQUEST_LOG_PATH}`);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const text = await res.text();
+    expect(text).not.toContain(emu.secretKey);
+    expect(text).not.toMatch(/authorization/i);
+    const log = JSON.parse(text) as Array<{ path: string }>;
+    // getUserList asks for the count too, as the SDK does.
+    expect(log.map((r) => r.path.split("?")[0])).toEqual([
+      "/v1/users",
+      "/v1/users/count",
+      "/v1/invitations",
+      "/v1/waitlist_entries",
+      "/v1/organizations/acme",
+    ]);
+    expect((await fetch(`${emu.url}${REQUEST_LOG_PATH}`, { method: "POST" })).status).toBe(405);
   });
 });
