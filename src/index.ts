@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, ConfigError, infoRequest, loadConfig, USAGE } from "./config.js";
 import { createStderrLogger } from "./log.js";
 import { probeAuditLog } from "./safety/audit.js";
 import { writeMode } from "./safety/mode.js";
 import { createServer, SERVER_INFO } from "./server.js";
+import { JsonRpcStdioTransport } from "./transport/stdio.js";
 
 // The bin: config, server, stdio. stdout is the JSON-RPC channel; everything else is stderr.
 const log = createStderrLogger();
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const transport = new StdioServerTransport();
+  const transport = new JsonRpcStdioTransport();
 
   let closing = false;
   const shutdown = (reason: string) => {
