@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { type Config, ConfigError, infoRequest, loadConfig, USAGE } from "./config.js";
 import { createStderrLogger } from "./log.js";
 import { probeAuditLog } from "./safety/audit.js";
+import { createInFlight, SHUTDOWN_GRACE_MS } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { createServer, SERVER_INFO } from "./server.js";
+import { JsonRpcStdioTransport } from "./transport/stdio.js";
 
 // The bin: config, server, stdio. stdout is the JSON-RPC channel; everything else is stderr.
 const log = createStderrLogger();
@@ -22,9 +23,10 @@ async function main(): Promise<void> {
 
   let config: Config;
   let server: McpServer;
+  const inflight = createInFlight();
   try {
     config = loadConfig(process.env, argv);
-    server = createServer({ config, log });
+    server = createServer({ config, log, inflight });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`clerk-admin-mcp: ${err.message}\n`);
@@ -45,21 +47,43 @@ async function main(): Promise<void> {
     }
   }
 
-  const transport = new StdioServerTransport();
+  const transport = new JsonRpcStdioTransport();
 
   let closing = false;
+  // A write in flight finishes and records its audit outcome before the process exits: closing
+  // the server first would abort it mid-call and leave only the intent line.
   const shutdown = (reason: string) => {
     if (closing) return;
     closing = true;
-    log.info(`shutting down (${reason})`);
-    void server.close().finally(() => process.exit(0));
-    // Never hang on a request in flight.
-    setTimeout(() => process.exit(0), 500).unref();
+    // No new calls start once shutting down; the client has closed or is being stopped.
+    process.stdin.pause();
+    const pending = inflight.size;
+    log.info(
+      `shutting down (${reason})${pending > 0 ? `; waiting up to ${SHUTDOWN_GRACE_MS / 1000} s for ${pending} write call${pending > 1 ? "s" : ""} in flight` : ""}`,
+    );
+    void inflight
+      .drain(SHUTDOWN_GRACE_MS)
+      .then(async (finished) => {
+        if (!finished) {
+          log.error(
+            `${inflight.size} write call(s) still running after ${SHUTDOWN_GRACE_MS / 1000} s, abandoned: their outcome is unknown (the audit log has their intent line)`,
+          );
+        }
+        // The SDK sends a finished call's answer a few promise steps later, and closing aborts
+        // every request not yet answered: one turn of the event loop lets those answers out.
+        await new Promise((resolve) => setImmediate(resolve));
+        await server.close();
+      })
+      .finally(() => process.exit(0));
+    // Never hang on a close that does not finish.
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 1_000).unref();
   };
   process.stdin.on("end", () => shutdown("stdin closed"));
   process.stdin.on("close", () => shutdown("stdin closed"));
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  // A client gone before its answer: the answer is lost, and the audit line was written first.
+  process.stdout.on("error", (err) => log.error("stdout", err));
   process.on("unhandledRejection", (reason) => log.error("unhandled rejection", reason));
 
   await server.connect(transport);

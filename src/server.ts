@@ -6,6 +6,7 @@ import { type ClerkGateway, createClerkGateway } from "./clerk/client.js";
 import type { Config } from "./config.js";
 import { createStderrLogger, type Logger } from "./log.js";
 import { type AuditLog, createAuditLog } from "./safety/audit.js";
+import type { InFlight } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { type Selection, selectTools } from "./safety/selection.js";
 import { ALL_TOOLS, registerTools } from "./tools/registry.js";
@@ -17,6 +18,8 @@ export interface ServerDeps {
   log?: Logger;
   /** Defaults to the file `config.auditLog` names, if any. */
   audit?: AuditLog;
+  /** Tracks write calls in flight, for the bin's shutdown to wait on (src/safety/inflight.ts). */
+  inflight?: InFlight;
 }
 
 /** Name and version reported in `initialize`, from package.json. */
@@ -41,7 +44,13 @@ export function createServer(deps: ServerDeps): McpServer {
     instructions: instructions(config, selection),
     jsonSchemaValidator: lazyAjv(),
   });
-  registerTools(server, selection.tools, { clerk, config, log, ...(audit ? { audit } : {}) });
+  registerTools(server, selection.tools, {
+    clerk,
+    config,
+    log,
+    ...(audit ? { audit } : {}),
+    ...(deps.inflight ? { inflight: deps.inflight } : {}),
+  });
   return server;
 }
 

@@ -60,6 +60,14 @@ const UNBOUNDED = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
  * Removes what does not change a schema's meaning: bounds that are only JavaScript's safe
  * integer range, `propertyNames: {type: string}` (JSON keys are always strings), and on a free
  * object, empty `properties` and `additionalProperties: {}` (the defaults).
+ *
+ * It also writes every union of types one way, as `anyOf` branches of one `type` each: zod
+ * writes a nullable string `type: ["string", "null"]` but a nullable date or integer as
+ * `anyOf`, and a client that maps tool schemas onto a one-`type` dialect (Gemini's OpenAPI
+ * subset) rejects the array form; the MCP Inspector's `--strict` lint flags it. The other
+ * keywords stay beside the `anyOf`, where they mean what they meant: a type's own keywords
+ * (`pattern`, `minimum`...) apply to values of that type only. test/unit/schema-portability
+ * .test.ts holds every listed schema to this.
  */
 export function compactSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compactSchema);
@@ -70,6 +78,10 @@ export function compactSchema(node: unknown): unknown {
     if (key === "propertyNames" && isStringType(value)) continue;
     if (key === "properties" && isEmptyObject(value)) continue;
     if (key === "additionalProperties" && isEmptyObject(value)) continue;
+    if (key === "type" && Array.isArray(value) && !("anyOf" in node)) {
+      out.anyOf = value.map((type: unknown) => ({ type }));
+      continue;
+    }
     out[key] = compactSchema(value);
   }
   return out;

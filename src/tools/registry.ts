@@ -13,6 +13,7 @@ import {
   resultCounts,
 } from "../safety/audit.js";
 import { askToConfirm, canConfirm } from "../safety/confirm.js";
+import type { InFlight } from "../safety/inflight.js";
 import { productionRefusal, writeMode } from "../safety/mode.js";
 import { isWriteTool } from "../safety/selection.js";
 import { invitationTools } from "./invitations.js";
@@ -36,6 +37,8 @@ export interface RegistryDeps {
   log: Logger;
   /** Set when `--audit-log` is: every write call is recorded, and refused if it cannot be. */
   audit?: AuditLog;
+  /** Set by the server: each write call, audit outcome line included, is tracked for shutdown. */
+  inflight?: InFlight;
 }
 
 /**
@@ -69,7 +72,10 @@ export function registerTools(
       },
       async (args, extra): Promise<CallToolResult> => {
         const ctx: ToolContext = { ...deps, signal: extra.signal, extra };
-        if (isWriteTool(tool)) return runWrite(server, tool, args, ctx, deps.audit);
+        if (isWriteTool(tool)) {
+          const write = runWrite(server, tool, args, ctx, deps.audit);
+          return deps.inflight?.track(write) ?? write;
+        }
         try {
           return successResult(await tool.handler(args, ctx));
         } catch (err) {
