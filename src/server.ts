@@ -10,6 +10,7 @@ import type { InFlight } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { type Selection, selectTools } from "./safety/selection.js";
 import { ALL_TOOLS, registerTools } from "./tools/registry.js";
+import type { Actor } from "./tools/types.js";
 
 export interface ServerDeps {
   config: Config;
@@ -20,6 +21,8 @@ export interface ServerDeps {
   audit?: AuditLog;
   /** Tracks write calls in flight, for the bin's shutdown to wait on (src/safety/inflight.ts). */
   inflight?: InFlight;
+  /** Who the calls are made for (audit lines); the local operator by default. */
+  actor?: Actor;
 }
 
 /** Name and version reported in `initialize`, from package.json. */
@@ -50,6 +53,7 @@ export function createServer(deps: ServerDeps): McpServer {
     log,
     ...(audit ? { audit } : {}),
     ...(deps.inflight ? { inflight: deps.inflight } : {}),
+    ...(deps.actor ? { actor: deps.actor } : {}),
   });
   return server;
 }

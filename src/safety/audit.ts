@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { appendFile } from "node:fs/promises";
 import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
 import type { InstanceKind } from "../config.js";
+import type { Actor } from "../tools/types.js";
 
 /**
  * The audit log (`--audit-log FILE`): JSON Lines, appended, one object per line.
@@ -16,8 +17,8 @@ import type { InstanceKind } from "../config.js";
  * (refused, declined, cancelled) leaves only an `outcome` line, so there is exactly one
  * `outcome` line per write call, unless the log itself cannot be written.
  *
- * Recorded: time, tool, target IDs (and email addresses of create calls), instance kind, a
- * key fingerprint. Never recorded: the key, metadata, or any other argument value.
+ * Recorded: time, tool, target IDs (and email addresses of create calls), instance kind, the
+ * actor (who the call was made for), a key fingerprint. Never recorded: the key, metadata, or any other argument value.
  */
 
 export type AuditOutcome =
@@ -50,6 +51,8 @@ export interface AuditLine {
   targets: Record<string, string | string[]>;
   dry_run?: boolean;
   instance: InstanceKind;
+  /** Who the call was made for: `local` over stdio, else the signed-in person or token name. */
+  actor: { kind: Actor["kind"]; id: string; email?: string };
   /** `sha256:` and the first 16 hex digits of SHA-256 over the secret key. */
   key_fingerprint: string;
   outcome?: AuditOutcome;
@@ -120,7 +123,7 @@ export function resultCounts(
 
 export interface AuditLog {
   /** Starts a call's record; nothing is written until `intent` or `outcome`. */
-  begin(tool: string, args: Record<string, unknown>): AuditCall;
+  begin(tool: string, args: Record<string, unknown>, actor: Actor): AuditCall;
 }
 
 export interface AuditCall {
@@ -146,7 +149,7 @@ export function createAuditLog(
   const write = (line: AuditLine) =>
     appendFile(file, `${JSON.stringify(line)}\n`, { encoding: "utf8", mode: 0o600, flag: "a" });
   return {
-    begin(tool, args) {
+    begin(tool, args, actor) {
       const call_id = randomUUID();
       const base = {
         call_id,
@@ -154,6 +157,7 @@ export function createAuditLog(
         targets: auditTargets(args),
         ...(typeof args.dry_run === "boolean" ? { dry_run: args.dry_run } : {}),
         instance: identity.instance,
+        actor: { kind: actor.kind, id: actor.id, ...(actor.email ? { email: actor.email } : {}) },
         key_fingerprint,
       };
       return {

@@ -5,6 +5,21 @@ import type { ClerkGateway } from "../clerk/client.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 
+/**
+ * Who a call is made for. Over stdio it is always the local operator (whoever holds the secret
+ * key on this machine); a remote transport sets the signed-in person or the token's name.
+ */
+export interface Actor {
+  kind: "local" | "user" | "token";
+  /** `local`, a `user_…` ID, or a token's name. */
+  id: string;
+  /** The person's primary email address, when known. */
+  email?: string;
+}
+
+/** The actor of every stdio call. */
+export const LOCAL_OPERATOR: Actor = { kind: "local", id: "local" };
+
 /** The groups an operator can switch on and off (`--toolsets`). */
 export type Toolset = "invitations" | "organization_invitations" | "users" | "organizations";
 
@@ -20,6 +35,8 @@ export interface ToolContext {
   clerk: ClerkGateway;
   config: Config;
   log: Logger;
+  /** Who the call is made for: recorded on every audit line. */
+  actor: Actor;
   /** MCP cancellation for this call. */
   signal: AbortSignal;
   /** The SDK's per-request extras: progress notifications, elicitation, the client's capabilities. */

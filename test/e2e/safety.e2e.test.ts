@@ -241,6 +241,7 @@ describe("operator controls over stdio (dist/index.js)", () => {
           tool: "revoke_invitation",
           targets: { invitation_id: id },
           instance: "development",
+          actor: { kind: "local", id: "local" },
           key_fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
         });
       }

@@ -244,6 +244,7 @@ describe("audit log", () => {
       tool: "revoke_invitation",
       targets: { invitation_id: id },
       instance: "development",
+      actor: { kind: "local", id: "local" },
       key_fingerprint: fingerprint,
     });
     expect(intent).not.toHaveProperty("outcome");
@@ -253,6 +254,7 @@ describe("audit log", () => {
       tool: "revoke_invitation",
       targets: { invitation_id: id },
       outcome: "succeeded",
+      actor: { kind: "local", id: "local" },
       clerk_trace_id: null,
       http_status: null,
     });
