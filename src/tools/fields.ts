@@ -109,3 +109,39 @@ export const Role = z
     });
   })
   .describe("e.g. org:member");
+
+/** The most values a list filter takes as given, repeats included: Clerk's own cap on statuses. */
+export const FILTER_MAX_VALUES = 100;
+
+/**
+ * A filter on one of `values`, taken as one value or a list (Clerk's repeated query parameter):
+ * the same shape in every tool, parsed to a list without repeats. A list longer than
+ * FILTER_MAX_VALUES is refused (every value goes into the URL: 20,000 of them once made a
+ * request header Clerk's edge refused with an empty 431). `single`, where Clerk's endpoint
+ * takes one value, refuses more than one distinct value with that error. The bounds are
+ * checked in the transform, out of the tool definition; the errors say them.
+ */
+export function oneOrMany<const V extends readonly [string, ...string[]]>(
+  values: V,
+  single?: string,
+) {
+  const item = z.enum(values);
+  const expected = `expected ${values.slice(0, -1).join(", ")} or ${values.at(-1)}, or a list of them`;
+  return z.union([item, z.array(item)], { error: expected }).transform((given, ctx) => {
+    const list = Array.isArray(given) ? given : [given];
+    if (list.length > FILTER_MAX_VALUES) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected at most ${FILTER_MAX_VALUES} values, got ${list.length}`,
+        input: given,
+      });
+      return z.NEVER;
+    }
+    const unique = [...new Set(list)];
+    if (single !== undefined && unique.length > 1) {
+      ctx.addIssue({ code: "custom", message: single, input: given });
+      return z.NEVER;
+    }
+    return unique;
+  });
+}

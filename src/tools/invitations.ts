@@ -32,7 +32,7 @@ import {
   progressReporter,
   unknownWarning,
 } from "./bulk.js";
-import { EmailAddress, ExpiresInDays, Metadata, RedirectUrl } from "./fields.js";
+import { EmailAddress, ExpiresInDays, Metadata, oneOrMany, RedirectUrl } from "./fields.js";
 import { emptyPageSummary, Limit, Offset, pageOutput, Query } from "./paging.js";
 import { listPage, notRevocableReason, SETTLED_STATUSES } from "./revocation.js";
 import { defineTool } from "./types.js";
@@ -114,7 +114,12 @@ export const listInvitationsTool = defineTool({
     "List application invitations (inv_…), newest first; revoked ones only with status revoked. Organization invitations: list_organization_invitations.",
   toolset: "invitations",
   input: {
-    status: z.enum(INVITATION_STATUSES).optional(),
+    // Clerk's GET /v1/invitations takes one status (spec and @clerk/backend): a list of one, as
+    // list_organization_invitations takes, is accepted so that both filters have one shape.
+    status: oneOrMany(
+      INVITATION_STATUSES,
+      "list_invitations filters by one status at a time (Clerk's endpoint takes one); call it once per status",
+    ).optional(),
     query: Query.optional().describe("Email address or ID"),
     order_by: z.enum(ORDER_BY).optional(),
     limit: Limit,
@@ -122,7 +127,8 @@ export const listInvitationsTool = defineTool({
   },
   output: pageOutput("invitations", InvitationView),
   annotations: READ,
-  async handler({ status, query, order_by, limit, offset }, { clerk, signal }) {
+  async handler({ status: statuses, query, order_by, limit, offset }, { clerk, signal }) {
+    const status = statuses?.[0];
     const page = await clerk.call(
       (c) =>
         c.invitations.getInvitationList({
