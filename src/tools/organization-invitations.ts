@@ -1,4 +1,3 @@
-import * as z from "zod";
 import { type ClerkFailure, describeFailure, ToolError } from "../clerk/errors.js";
 import { OrganizationId, OrganizationInvitationId, UserId } from "../clerk/ids.js";
 import {
