@@ -70,7 +70,7 @@ export class ClerkFailure extends Error {
       message: redact(e.message),
       ...(e.long_message !== undefined ? { long_message: redact(e.long_message) } : {}),
     }));
-    this.traceId = facts.traceId;
+    this.traceId = facts.traceId === undefined ? undefined : redact(facts.traceId);
     this.retryAfterSeconds = facts.retryAfterSeconds;
     this.bodySnippet = facts.bodySnippet === undefined ? undefined : redact(facts.bodySnippet);
     this.notSent = facts.notSent ?? false;

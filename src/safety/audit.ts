@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { appendFile } from "node:fs/promises";
 import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
 import type { InstanceKind } from "../config.js";
+import { redact } from "../log.js";
 
 /**
  * The audit log (`--audit-log FILE`): JSON Lines, appended, one object per line.
@@ -17,7 +18,9 @@ import type { InstanceKind } from "../config.js";
  * `outcome` line per write call, unless the log itself cannot be written.
  *
  * Recorded: time, tool, target IDs (and email addresses of create calls), instance kind, a
- * key fingerprint. Never recorded: the key, metadata, or any other argument value.
+ * key fingerprint. Never recorded: the key, metadata, or any other argument value. Each line
+ * goes through `redact` once serialized, every field included: a trace ID or name that came
+ * from the network may echo the key.
  */
 
 export type AuditOutcome =
@@ -144,7 +147,11 @@ export function createAuditLog(
 ): AuditLog {
   const key_fingerprint = keyFingerprint(identity.secretKey);
   const write = (line: AuditLine) =>
-    appendFile(file, `${JSON.stringify(line)}\n`, { encoding: "utf8", mode: 0o600, flag: "a" });
+    appendFile(file, `${redact(JSON.stringify(line))}\n`, {
+      encoding: "utf8",
+      mode: 0o600,
+      flag: "a",
+    });
   return {
     begin(tool, args) {
       const call_id = randomUUID();

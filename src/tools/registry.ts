@@ -211,11 +211,15 @@ function textOf(result: CallToolResult): string {
 }
 
 function successResult(result: ToolSuccess<Record<string, unknown>>): CallToolResult {
-  const json = JSON.stringify(result.structured);
+  // What Clerk holds (names, metadata) may echo the key too; redaction keeps the JSON valid.
+  const raw = JSON.stringify(result.structured);
+  const json = redact(raw);
+  const structured =
+    json === raw ? result.structured : (JSON.parse(json) as typeof result.structured);
   const content: CallToolResult["content"] = [];
   if (result.summary) content.push({ type: "text", text: redact(result.summary) });
   content.push({ type: "text", text: json });
-  return { structuredContent: result.structured, content };
+  return { structuredContent: structured, content };
 }
 
 /**
