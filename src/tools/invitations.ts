@@ -36,6 +36,7 @@ import { EmailAddress, ExpiresInDays, Metadata, oneOrMany, RedirectUrl } from ".
 import { emptyPageSummary, Limit, Offset, pageOutput, Query } from "./paging.js";
 import { listPage, notRevocableReason, SETTLED_STATUSES } from "./revocation.js";
 import { defineTool } from "./types.js";
+import { counted } from "./wording.js";
 
 /** Application invitations (`inv_…`). Organization invitations live in organization_invitations.ts. */
 
@@ -147,7 +148,10 @@ export const listInvitationsTool = defineTool({
         : emptyPageSummary(
             offset,
             page.totalCount,
-            `application invitations${status ? ` (status ${status})` : ""}`,
+            [
+              `application invitation${status ? ` (status ${status})` : ""}`,
+              `application invitations${status ? ` (status ${status})` : ""}`,
+            ],
             `No application invitations matched${status ? ` (status ${status})` : ""}. Invitations sent from an organization are organization invitations: list them with list_organization_invitations.`,
           );
     return {
@@ -266,7 +270,7 @@ export const createInvitationsTool = defineTool({
     const counts = countBy(results.map((r) => r.outcome));
     return {
       structured: { results, counts, duplicates_removed: removed },
-      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${removed ? ` ${removed} repeated address${removed > 1 ? "es were" : " was"} removed.` : ""}${!options.notify && counts.created ? " No email was sent (notify: false): share each invitation's url yourself." : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${removed ? ` ${counted(removed, "repeated address", "repeated addresses")} ${removed > 1 ? "were" : "was"} removed.` : ""}${!options.notify && counts.created ? " No email was sent (notify: false): share each invitation's url yourself." : ""}`,
     };
   },
 });
@@ -321,7 +325,7 @@ export const revokeInvitationsTool = defineTool({
     const shown = named.slice(0, 5).join(", ");
     const more = named.length > 5 ? ` and ${named.length - 5} more` : "";
     return {
-      message: `Revoke ${named.length} invitation${named.length > 1 ? "s" : ""} (${shown}${more})? Their sign-up links will stop working.`,
+      message: `Revoke ${counted(named.length, "invitation")} (${shown}${more})? Their sign-up links will stop working.`,
     };
   },
   async handler({ invitation_ids, dry_run }, ctx) {
@@ -340,7 +344,7 @@ export const revokeInvitationsTool = defineTool({
     const prefix = dry_run ? "Dry run, nothing changed: " : "";
     return {
       structured: { dry_run, results, counts, duplicates_removed: removed },
-      summary: `${unknownWarning(counts, "list_invitations (query: the ID)")}${prefix}${describeCounts(counts)}.${removed ? ` ${removed} repeated ID${removed > 1 ? "s were" : " was"} removed.` : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the ID)")}${prefix}${describeCounts(counts)}.${removed ? ` ${counted(removed, "repeated ID")} ${removed > 1 ? "were" : "was"} removed.` : ""}`,
     };
   },
 });
