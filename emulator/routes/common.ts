@@ -186,6 +186,20 @@ export function optionalBool(body: Record<string, unknown>, name: string): boole
   return v;
 }
 
+/** Clerk's documented metadata limit ("limited to 8KB maximum"), applied to each kind. */
+export const METADATA_MAX_BYTES = 8 * 1024;
+
+/**
+ * Refuses metadata whose JSON is over 8 KB. Clerk documents the limit, not its answer: the
+ * status and code here (422 form_param_value_invalid) are the emulator's choice (README).
+ */
+export function checkMetadataSize(name: string, value: Record<string, unknown>): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
+  if (bytes > METADATA_MAX_BYTES) {
+    throw paramInvalid(name, `${name} exceeds the maximum allowed size of 8KB (${bytes} bytes)`);
+  }
+}
+
 export function optionalMetadata(
   body: Record<string, unknown>,
   name: string,
@@ -193,6 +207,7 @@ export function optionalMetadata(
   const v = body[name];
   if (v === undefined || v === null) return undefined;
   if (!isObject(v)) throw paramInvalid(name, `${name} must be a JSON object`);
+  checkMetadataSize(name, v);
   return v;
 }
 

@@ -11,6 +11,7 @@ import {
 } from "../state.js";
 import type { InvitationStatus, OrganizationInvitationRecord } from "../types.js";
 import {
+  checkMetadataSize,
   deepMerge,
   expiresInDays,
   INVITATION_STATUSES,
@@ -459,8 +460,13 @@ export const organizationRoutes: Route[] = [
       rejectUnknownParams(b, ["public_metadata", "private_metadata"]);
       const pub = optionalMetadata(b, "public_metadata");
       const priv = optionalMetadata(b, "private_metadata");
-      if (pub) org.public_metadata = deepMerge(org.public_metadata, pub);
-      if (priv) org.private_metadata = deepMerge(org.private_metadata, priv);
+      const nextPub = pub ? deepMerge(org.public_metadata, pub) : org.public_metadata;
+      const nextPriv = priv ? deepMerge(org.private_metadata, priv) : org.private_metadata;
+      // The stored result is what the limit applies to; over it, nothing is merged.
+      checkMetadataSize("public_metadata", nextPub);
+      checkMetadataSize("private_metadata", nextPriv);
+      org.public_metadata = nextPub;
+      org.private_metadata = nextPriv;
       touch(store, org);
       return ok(serializeOrganization(store, org, false));
     },

@@ -1,6 +1,7 @@
 import { ApiError, notFound, paramInvalid } from "../errors.js";
 import { DEFAULT_LOCKOUT_SECONDS, type Store, type StoredUser } from "../state.js";
 import {
+  checkMetadataSize,
   deepMerge,
   isPaginated,
   listResponse,
@@ -185,10 +186,13 @@ export const userRoutes: Route[] = [
       const patch = requireObjectBody(body);
       rejectUnknownParams(patch, METADATA_KINDS);
       // All three are checked before any is merged: a bad one changes nothing.
-      const given = METADATA_KINDS.map((kind) => [kind, optionalMetadata(patch, kind)] as const);
-      for (const [kind, value] of given) {
-        if (value !== undefined) user[kind] = deepMerge(user[kind], value);
-      }
+      const merged = METADATA_KINDS.flatMap((kind) => {
+        const value = optionalMetadata(patch, kind);
+        return value === undefined ? [] : [[kind, deepMerge(user[kind], value)] as const];
+      });
+      // The stored result is what the limit applies to; over it, nothing is merged.
+      for (const [kind, value] of merged) checkMetadataSize(kind, value);
+      for (const [kind, value] of merged) user[kind] = value;
       store.touchUser(user);
       return ok(serializeUser(store, user));
     },

@@ -16,7 +16,11 @@ export interface ClerkErrorItem {
   meta?: Record<string, unknown>;
 }
 
-export type FailureKind = "http" | "timeout" | "network" | "cancelled";
+/**
+ * `unreadable`: an answer arrived (`status`) but could not be read (a body that is not JSON);
+ * `internal`: the operation failed inside this process before any request left (`notSent`).
+ */
+export type FailureKind = "http" | "timeout" | "network" | "cancelled" | "unreadable" | "internal";
 
 /** What is known about a failed Backend API call. */
 export interface ClerkFailureFacts {
@@ -71,7 +75,7 @@ export class ClerkFailure extends Error {
       message: redact(e.message),
       ...(e.long_message !== undefined ? { long_message: redact(e.long_message) } : {}),
     }));
-    this.traceId = facts.traceId;
+    this.traceId = facts.traceId === undefined ? undefined : redact(facts.traceId);
     this.retryAfterSeconds = facts.retryAfterSeconds;
     this.bodySnippet = facts.bodySnippet === undefined ? undefined : redact(facts.bodySnippet);
     this.notSent = facts.notSent ?? false;
@@ -90,6 +94,7 @@ export class ClerkFailure extends Error {
   get transient(): boolean {
     return (
       this.kind === "timeout" ||
+      this.kind === "unreadable" ||
       (this.kind === "network" && !REFUSED_BY_FETCH.test(this.networkReason)) ||
       (this.status ?? 0) >= 500
     );
@@ -116,9 +121,11 @@ export class ClerkFailure extends Error {
    */
   get outcomeUnknown(): boolean {
     // A cancellation is told apart by its kind: the audit log records it as unknown anyway.
-    if (this.notSent || this.kind === "cancelled") return false;
-    if (this.kind !== "http") return true;
+    if (this.notSent || this.kind === "cancelled" || this.kind === "internal") return false;
     const status = this.status ?? 0;
+    // An unreadable success may well have been applied; an unreadable 4xx was refused.
+    if (this.kind === "unreadable") return status < 400 || status >= 500;
+    if (this.kind !== "http") return true;
     if (status >= 500) return true;
     return (
       this.errors.length === 0 && this.bodySnippet !== undefined && !DEFINITE_STATUS.has(status)
@@ -185,7 +192,9 @@ export async function getById<T>(get: () => Promise<T>): Promise<Found<T>> {
  *   the fetch wrapper wins over what the SDK made of it; a non-JSON body snippet is kept.
  * @returns `err` itself if it is already a `ClerkFailure`; kind "timeout"/"network"/"cancelled"
  *   from `ctx`; kind "http" for a Clerk API error with a status (errors, trace ID,
- *   Retry-After seconds), or "network" for the SDK's status-less `unexpected_error`.
+ *   Retry-After seconds). The SDK's status-less `unexpected_error` is "unreadable" when an
+ *   answer arrived (`ctx.answerStatus`: its body could not be read), "internal" (not sent) when
+ *   the operation never called fetch, and "network" otherwise.
  * @throws `err` unchanged when it is none of these (a bug in the operation, not a Clerk
  *   failure), so that it reaches the registry's unexpected-error path instead of being
  *   passed off as Clerk's answer.
@@ -208,6 +217,24 @@ export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): C
       ...(e.longMessage ? { long_message: e.longMessage } : {}),
       ...(e.meta ? { meta: { ...e.meta } } : {}),
     }));
+    if (!err.status && ctx?.answerStatus !== undefined) {
+      return new ClerkFailure({
+        kind: "unreadable",
+        status: ctx.answerStatus,
+        errors,
+        traceId: err.clerkTraceId || undefined,
+        bodySnippet: ctx.bodySnippet,
+        detail: err.errors[0]?.message || err.message,
+      });
+    }
+    if (!err.status && ctx && !ctx.sent) {
+      return new ClerkFailure({
+        kind: "internal",
+        errors,
+        notSent: true,
+        detail: err.errors[0]?.message || err.message,
+      });
+    }
     // Without a status the SDK caught a fetch error itself (`unexpected_error`).
     return new ClerkFailure({
       kind: err.status ? "http" : "network",
@@ -236,6 +263,10 @@ export function describeFailure(f: ClerkFailure): string {
       return `Could not reach Clerk's Backend API (${f.networkReason}).`;
     case "cancelled":
       return "The request was cancelled.";
+    case "unreadable":
+      return `Clerk answered HTTP ${f.status}, but its answer could not be read (${f.message})${f.traceId ? ` (clerk_trace_id ${f.traceId})` : ""}.`;
+    case "internal":
+      return `The call failed inside clerk-admin-mcp, before the request was sent (${f.message}). Nothing was sent to Clerk.`;
     case "http":
       break;
   }
@@ -256,6 +287,14 @@ function advice(f: ClerkFailure): string {
   if (f.setupFailure) {
     return "Check CLERK_API_URL and that the API is reachable from this machine; retrying will not help until then.";
   }
+  if (f.kind === "internal") {
+    return "This is a fault in clerk-admin-mcp or in what it was given, not in Clerk; the same call will fail the same way (details in the server's stderr log).";
+  }
+  if (f.kind === "unreadable") {
+    return f.outcomeUnknown
+      ? "A change it asked for may have been applied: check with a get or list tool before retrying."
+      : "Nothing was changed; if it persists, a proxy between this server and Clerk may be rewriting answers.";
+  }
   if (f.kind === "timeout" || f.kind === "network" || (f.status ?? 0) >= 500) {
     return "This is likely temporary: try again shortly.";
   }
@@ -267,8 +306,14 @@ function advice(f: ClerkFailure): string {
       return "Nothing exists at that ID; check it with a list tool.";
     case 429:
       return `Clerk is rate limiting this instance: retry after ${f.retryAfterSeconds ?? 1} s.`;
+    case 431:
+      return "The request's headers or URL were too large for Clerk: use fewer or shorter filter values (or a shorter query). Nothing was changed.";
+    case 413:
+      return "The request's body was too large for Clerk: send less (smaller metadata, fewer items per call). Nothing was changed.";
     default:
-      return "Fix the request as the message says; nothing was changed.";
+      return f.errors.some((e) => e.long_message || e.message) || f.bodySnippet
+        ? "Fix the request as the message says; nothing was changed."
+        : "Clerk gave no reason; check the arguments against the tool's description. Nothing was changed.";
   }
 }
 
@@ -284,6 +329,7 @@ export function errorResult(text: string): CallToolResult {
 export function toErrorResult(err: unknown, log: Logger, tool: string): CallToolResult {
   if (err instanceof ToolError) return errorResult(err.message);
   if (err instanceof ClerkFailure) {
+    if (err.kind === "internal") log.error(`internal failure in ${tool}`, err);
     if (err.status === 429) {
       return errorResult(
         `Rate limited by Clerk: retry after ${err.retryAfterSeconds ?? 1} s. ${describeFailure(err)}`,

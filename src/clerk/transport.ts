@@ -32,6 +32,10 @@ export interface AttemptContext {
   notSent?: boolean;
   /** Set by the wrapper when fetch failed below HTTP: the request's `host[:port]`, for messages. */
   host?: string;
+  /** Set by the wrapper when the operation called fetch: unset, no request can have left. */
+  sent?: boolean;
+  /** Set by the wrapper when an answer arrived: its HTTP status, whatever the SDK made of it. */
+  answerStatus?: number;
   /**
    * Set by the wrapper: stops the attempt's timers and listeners once `withAttempt` is done,
    * and with `failed`, aborts its requests still in flight.
@@ -123,6 +127,7 @@ async function attempt(
     if (failed) controller.abort(ATTEMPT_FAILED);
   };
   const { signal } = controller;
+  ctx.sent = true;
   let res: Response;
   try {
     res = await inner(input, { ...init, signal });
@@ -134,6 +139,7 @@ async function attempt(
     ctx.host ??= hostOf(input);
     throw err;
   }
+  ctx.answerStatus = res.status;
   const type = res.headers.get("content-type") ?? "";
   if (!res.ok && !type.startsWith("application/json")) {
     const text = await res.clone().text();

@@ -310,7 +310,12 @@ export const OrganizationListItemView = z.object({
   id: z.string(),
   name: z.string(),
   slug: z.string().nullable(),
-  members_count: z.number().int().nullable(),
+  members_count: z
+    .number()
+    .int()
+    .nullable()
+    .optional()
+    .describe("Absent when Clerk did not send it"),
   public_metadata: Metadata.nullable().describe(LIST_METADATA_NOTE),
   created_at: Iso,
 });
@@ -319,7 +324,7 @@ export type OrganizationListItemView = z.infer<typeof OrganizationListItemView>;
 /** One organization, whole: counts, limit and both metadata kinds. */
 export const OrganizationView = OrganizationListItemView.extend({
   public_metadata: Metadata.nullable(),
-  pending_invitations_count: z.number().int().nullable(),
+  pending_invitations_count: z.number().int().nullable().optional(),
   max_allowed_memberships: z.number().int().nullable().describe("0 means unlimited"),
   private_metadata: Metadata.nullable(),
   updated_at: Iso,
@@ -328,14 +333,16 @@ export type OrganizationView = z.infer<typeof OrganizationView>;
 
 /**
  * Projects Clerk's `Organization` JSON onto `OrganizationListItemView`: ISO-8601 UTC
- * `created_at`, null for counts Clerk did not send, `public_metadata` compacted as lists show it.
+ * `created_at`, `public_metadata` compacted as lists show it. `members_count` is left out when
+ * Clerk did not send it (it does only with `include_members_count`, never after a create or
+ * update): a null or a guess would read as a fact.
  */
 export function organizationListItemView(raw: OrganizationJson): OrganizationListItemView {
   return {
     id: raw.id,
     name: raw.name,
     slug: raw.slug ?? null,
-    members_count: raw.members_count ?? null,
+    ...(raw.members_count !== undefined ? { members_count: raw.members_count } : {}),
     public_metadata: compactMetadata(raw.public_metadata ?? null),
     created_at: isoTime(raw.created_at),
   };
@@ -346,7 +353,9 @@ export function organizationView(raw: OrganizationJson): OrganizationView {
   return {
     ...organizationListItemView(raw),
     public_metadata: raw.public_metadata ?? null,
-    pending_invitations_count: raw.pending_invitations_count ?? null,
+    ...(raw.pending_invitations_count !== undefined
+      ? { pending_invitations_count: raw.pending_invitations_count }
+      : {}),
     max_allowed_memberships: raw.max_allowed_memberships ?? null,
     private_metadata: raw.private_metadata ?? null,
     updated_at: isoTime(raw.updated_at),

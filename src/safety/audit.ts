@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { appendFile } from "node:fs/promises";
 import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
 import type { InstanceKind } from "../config.js";
+import { redact } from "../log.js";
 import type { Actor } from "../tools/types.js";
 
 /**
@@ -18,7 +19,9 @@ import type { Actor } from "../tools/types.js";
  * `outcome` line per write call, unless the log itself cannot be written.
  *
  * Recorded: time, tool, target IDs (and email addresses of create calls), instance kind, the
- * actor (who the call was made for), a key fingerprint. Never recorded: the key, metadata, or any other argument value.
+ * actor (who the call was made for), a key fingerprint. Never recorded: the key, metadata, or
+ * any other argument value. Each line goes through `redact` once serialized, every field
+ * included: a trace ID or name that came from the network may echo the key.
  */
 
 export type AuditOutcome =
@@ -147,7 +150,11 @@ export function createAuditLog(
 ): AuditLog {
   const key_fingerprint = keyFingerprint(identity.secretKey);
   const write = (line: AuditLine) =>
-    appendFile(file, `${JSON.stringify(line)}\n`, { encoding: "utf8", mode: 0o600, flag: "a" });
+    appendFile(file, `${redact(JSON.stringify(line))}\n`, {
+      encoding: "utf8",
+      mode: 0o600,
+      flag: "a",
+    });
   return {
     begin(tool, args, actor) {
       const call_id = randomUUID();

@@ -1,6 +1,7 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { redact } from "../log.js";
 
 /**
  * Confirmation of destructive calls through MCP elicitation (`elicitation/create`, form
@@ -19,7 +20,8 @@ export function canConfirm(server: Server): boolean {
 }
 
 /**
- * Asks the human `message` and waits. An "accept" whose box is left unticked is a decline.
+ * Asks the human `message` (through `redact`: it names what Clerk holds, which may echo the key)
+ * and waits. An "accept" whose box is left unticked is a decline.
  * @throws when the client fails the request or the time runs out (the caller then refuses),
  *   or when the call is cancelled (`extra.signal` aborted: the caller records a cancellation).
  */
@@ -31,7 +33,7 @@ export async function askToConfirm(
   const result = await server.elicitInput(
     {
       mode: "form",
-      message,
+      message: redact(message),
       requestedSchema: {
         type: "object",
         properties: {

@@ -1,6 +1,7 @@
 import { failureText, type ItemFailure } from "../clerk/bulk.js";
 import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
 import type { ToolContext } from "./types.js";
+import { counted } from "./wording.js";
 
 /**
  * What every bulk tool does around its per-item work: repeats removed, progress reported,
@@ -21,7 +22,7 @@ export function allFailed(
 ): ToolError | undefined {
   if (failures.some((f) => f instanceof OutcomeUnknown)) return undefined;
   const first = failures[0] as ItemFailure;
-  const text = `All ${failures.length} ${failures.length > 1 ? noun.many : noun.one} failed; the first failure: ${failureText(first)}`;
+  const text = `All ${counted(failures.length, noun.one, noun.many)} failed; the first failure: ${failureText(first)}`;
   return new ToolError(text, first instanceof ClerkFailure ? first : first.clerkCause);
 }
 

@@ -32,10 +32,11 @@ import {
   progressReporter,
   unknownWarning,
 } from "./bulk.js";
-import { EmailAddress, ExpiresInDays, Metadata, RedirectUrl } from "./fields.js";
+import { EmailAddress, ExpiresInDays, Metadata, oneOrMany, RedirectUrl } from "./fields.js";
 import { emptyPageSummary, Limit, Offset, pageOutput, Query } from "./paging.js";
 import { listPage, notRevocableReason, SETTLED_STATUSES } from "./revocation.js";
 import { defineTool } from "./types.js";
+import { counted } from "./wording.js";
 
 /** Application invitations (`inv_…`). Organization invitations live in organization_invitations.ts. */
 
@@ -114,7 +115,12 @@ export const listInvitationsTool = defineTool({
     "List application invitations (inv_…), newest first; revoked ones only with status revoked. Organization invitations: list_organization_invitations.",
   toolset: "invitations",
   input: {
-    status: z.enum(INVITATION_STATUSES).optional(),
+    // Clerk's GET /v1/invitations takes one status (spec and @clerk/backend): a list of one, as
+    // list_organization_invitations takes, is accepted so that both filters have one shape.
+    status: oneOrMany(
+      INVITATION_STATUSES,
+      "list_invitations filters by one status at a time (Clerk's endpoint takes one); call it once per status",
+    ).optional(),
     query: Query.optional().describe("Email address or ID"),
     order_by: z.enum(ORDER_BY).optional(),
     limit: Limit,
@@ -122,7 +128,8 @@ export const listInvitationsTool = defineTool({
   },
   output: pageOutput("invitations", InvitationView),
   annotations: READ,
-  async handler({ status, query, order_by, limit, offset }, { clerk, signal }) {
+  async handler({ status: statuses, query, order_by, limit, offset }, { clerk, signal }) {
+    const status = statuses?.[0];
     const page = await clerk.call(
       (c) =>
         c.invitations.getInvitationList({
@@ -141,7 +148,10 @@ export const listInvitationsTool = defineTool({
         : emptyPageSummary(
             offset,
             page.totalCount,
-            `application invitations${status ? ` (status ${status})` : ""}`,
+            [
+              `application invitation${status ? ` (status ${status})` : ""}`,
+              `application invitations${status ? ` (status ${status})` : ""}`,
+            ],
             `No application invitations matched${status ? ` (status ${status})` : ""}. Invitations sent from an organization are organization invitations: list them with list_organization_invitations.`,
           );
     return {
@@ -260,7 +270,7 @@ export const createInvitationsTool = defineTool({
     const counts = countBy(results.map((r) => r.outcome));
     return {
       structured: { results, counts, duplicates_removed: removed },
-      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${removed ? ` ${removed} repeated address${removed > 1 ? "es were" : " was"} removed.` : ""}${!options.notify && counts.created ? " No email was sent (notify: false): share each invitation's url yourself." : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${removed ? ` ${counted(removed, "repeated address", "repeated addresses")} ${removed > 1 ? "were" : "was"} removed.` : ""}${!options.notify && counts.created ? " No email was sent (notify: false): share each invitation's url yourself." : ""}`,
     };
   },
 });
@@ -316,7 +326,7 @@ export const revokeInvitationsTool = defineTool({
     const shown = named.slice(0, 5).join(", ");
     const more = named.length > 5 ? ` and ${named.length - 5} more` : "";
     return {
-      message: `Revoke ${named.length} invitation${named.length > 1 ? "s" : ""} (${shown}${more})? Their sign-up links will stop working.`,
+      message: `Revoke ${counted(named.length, "invitation")} (${shown}${more})? Their sign-up links will stop working.`,
     };
   },
   async handler({ invitation_ids, dry_run }, ctx) {
@@ -335,7 +345,7 @@ export const revokeInvitationsTool = defineTool({
     const prefix = dry_run ? "Dry run, nothing changed: " : "";
     return {
       structured: { dry_run, results, counts, duplicates_removed: removed },
-      summary: `${unknownWarning(counts, "list_invitations (query: the ID)")}${prefix}${describeCounts(counts)}.${removed ? ` ${removed} repeated ID${removed > 1 ? "s were" : " was"} removed.` : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the ID)")}${prefix}${describeCounts(counts)}.${removed ? ` ${counted(removed, "repeated ID")} ${removed > 1 ? "were" : "was"} removed.` : ""}`,
     };
   },
 });

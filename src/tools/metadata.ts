@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import * as z from "zod";
 import { ToolError } from "../clerk/errors.js";
+import { guardedMetadata } from "./fields.js";
 import type { Confirmation } from "./types.js";
 
 /**
@@ -12,9 +13,11 @@ import type { Confirmation } from "./types.js";
  */
 
 /** A patch for one metadata kind (`public_metadata`, `private_metadata`, `unsafe_metadata`). */
-export const MetadataPatch = z.record(z.string(), z.unknown(), {
-  error: "expected a JSON object of keys to merge (null removes a key)",
-});
+export const MetadataPatch = guardedMetadata(
+  z.record(z.string(), z.unknown(), {
+    error: "expected a JSON object of keys to merge (null removes a key)",
+  }),
+);
 
 export type MetadataJson = Record<string, unknown>;
 

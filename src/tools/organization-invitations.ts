@@ -1,4 +1,3 @@
-import * as z from "zod";
 import { type ClerkFailure, describeFailure, ToolError } from "../clerk/errors.js";
 import { OrganizationId, OrganizationInvitationId, UserId } from "../clerk/ids.js";
 import {
@@ -16,7 +15,7 @@ import {
   organizationInvitationWithUrlView,
 } from "../clerk/views.js";
 import { DESTRUCTIVE, INVITE, READ } from "./annotations.js";
-import { EmailAddress, ExpiresInDays, Metadata, RedirectUrl, Role } from "./fields.js";
+import { EmailAddress, ExpiresInDays, Metadata, oneOrMany, RedirectUrl, Role } from "./fields.js";
 import { Limit, Offset, pageOutput } from "./paging.js";
 import { listPage, notRevocableReason, SETTLED_STATUSES } from "./revocation.js";
 import { defineTool } from "./types.js";
@@ -34,7 +33,7 @@ export const listOrganizationInvitationsTool = defineTool({
   toolset: "organization_invitations",
   input: {
     organization_id: OrganizationId,
-    status: z.array(z.enum(INVITATION_STATUSES)).optional(),
+    status: oneOrMany(INVITATION_STATUSES).optional(),
     limit: Limit,
     offset: Offset,
   },

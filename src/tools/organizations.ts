@@ -31,7 +31,8 @@ import { CREATE, DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
 import { Role } from "./fields.js";
 import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
-import { defineTool } from "./types.js";
+import { defineTool, type ToolContext } from "./types.js";
+import { counted } from "./wording.js";
 
 /**
  * Organizations (`org_…`) and their memberships. A membership is addressed by
@@ -50,6 +51,11 @@ const MaxMembers = z
   .int()
   .refine((n) => n >= 0 && n <= 1_000_000, { error: "expected 0 (unlimited) or more" })
   .describe("0 = unlimited");
+
+/** A count from Clerk in words, or that it is unknown when Clerk did not send it. */
+function count(n: number | null | undefined, one: string, many: string): string {
+  return typeof n === "number" ? counted(n, one, many) : `unknown number of ${many}`;
+}
 
 /** `"Acme" (acme, org_…)` for confirmations and summaries. */
 function named(org: OrganizationJson): string {
@@ -79,7 +85,7 @@ export const listOrganizationsTool = defineTool({
             summary: emptyPageSummary(
               offset,
               result.total_count,
-              "organizations",
+              ["organization", "organizations"],
               `No organization${query ? ` matches "${query}"` : " exists on this instance"}.`,
             ),
           }
@@ -208,10 +214,15 @@ export const deleteOrganizationTool = defineTool({
     // Clerk says it does not exist (404): nothing to lose, so no question; the delete fails with the 404.
     const { found: org } = await getOrganization(clerk, organization_id, signal);
     if (!org) return undefined;
-    const members = org.members_count ?? "its";
-    const pending = org.pending_invitations_count ?? 0;
+    // A count Clerk left out is said to be unknown, never guessed.
+    const members = count(org.members_count, "member", "members");
+    const pending = count(
+      org.pending_invitations_count,
+      "pending invitation",
+      "pending invitations",
+    );
     return {
-      message: `Delete organization ${named(org)} with its ${members} member(s) and ${pending} pending invitation(s)? Every member loses access. This cannot be undone.`,
+      message: `Delete organization ${named(org)} with its ${members} and ${pending}? Every member loses access. This cannot be undone.`,
     };
   },
   async handler({ organization_id }, { clerk, signal }) {
@@ -251,7 +262,10 @@ export const listOrganizationMembershipsTool = defineTool({
             summary: emptyPageSummary(
               offset,
               result.total_count,
-              `members${role ? ` with role ${role}` : ""}`,
+              [
+                `member${role ? ` with role ${role}` : ""}`,
+                `members${role ? ` with role ${role}` : ""}`,
+              ],
               // Clerk lists nothing, without a 404, for an organization it does not have.
               `${organization_id} has no members${role ? ` with role ${role}` : ""}, or no such organization; list_organizations finds IDs.`,
             ),
@@ -307,7 +321,15 @@ export const deleteOrganizationMembershipTool = defineTool({
   description: "Remove a user from an organization.",
   toolset: "organizations",
   input: { organization_id: OrganizationId, user_id: UserId },
-  output: { organization_id: z.string(), user_id: z.string(), deleted: z.boolean() },
+  output: {
+    organization_id: z.string(),
+    user_id: z.string(),
+    deleted: z.boolean(),
+    organization_deleted: z
+      .boolean()
+      .nullable()
+      .describe("Clerk deleted the organization (its last member left); null: not known"),
+  },
   annotations: DESTRUCTIVE,
   async confirm({ organization_id, user_id }, { clerk, signal }) {
     const [membership, { found: org }] = await Promise.all([
@@ -341,12 +363,41 @@ export const deleteOrganizationMembershipTool = defineTool({
       signal,
     );
     const who = membership ? membershipView(membership) : undefined;
+    // Clerk deletes an organization when its last member leaves, and its answer does not say
+    // so. Only a member who was not an org:admin can have been the last (Clerk refuses to remove
+    // the only admin), so only then is the organization looked up: one read on those removals,
+    // none on the others. The confirmation's lookup is not reused: with --no-confirm, or a
+    // client without elicitation, there is none.
+    const gone =
+      who?.role === "org:admin" ? false : await organizationGone(clerk, organization_id, signal);
+    const after =
+      gone === true
+        ? ` They were its last member, so Clerk deleted the organization ${organization_id} too, with its invitations.`
+        : gone === undefined
+          ? ` Whether Clerk deleted the organization (it does when its last member leaves) could not be checked; get_organization tells.`
+          : "";
     return {
-      structured: { organization_id, user_id, deleted: true },
-      summary: `Removed ${who?.identifier ?? user_id}${who ? ` (${who.role})` : ""} from ${organization_id}.${note ? ` ${note}` : ""}`,
+      structured: { organization_id, user_id, deleted: true, organization_deleted: gone ?? null },
+      summary: `Removed ${who?.identifier ?? user_id}${who ? ` (${who.role})` : ""} from ${organization_id}.${after}${note ? ` ${note}` : ""}`,
     };
   },
 });
+
+/**
+ * Whether Clerk no longer has the organization (`GET /v1/organizations/{id}` answers 404);
+ * undefined when the lookup failed otherwise.
+ */
+async function organizationGone(
+  clerk: ToolContext["clerk"],
+  organization_id: string,
+  signal: AbortSignal,
+): Promise<boolean | undefined> {
+  try {
+    return (await getOrganization(clerk, organization_id, signal)).missing !== undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Organizations (`org_…`) and their memberships. */
 export const organizationTools = [

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { counted } from "./wording.js";
 
 /**
  * Paging shared by every list tool: Clerk's `limit` and `offset` in, and
@@ -45,15 +46,15 @@ export function page<K extends string, V>(key: K, items: V[], total_count: numbe
 
 /**
  * The summary of an empty page: past the end when something matched at a lower offset
- * (`what` is the plural noun, e.g. "users"), else `none`.
+ * (`what` is the noun, singular and plural, e.g. ["user", "users"]), else `none`.
  */
 export function emptyPageSummary(
   offset: number,
   total_count: number,
-  what: string,
+  what: readonly [one: string, many: string],
   none: string,
 ): string {
   return offset > 0 && total_count > 0
-    ? `Offset ${offset} is past the end: ${total_count} ${what} matched. Lower the offset.`
+    ? `Offset ${offset} is past the end: ${counted(total_count, ...what)} matched. Lower the offset.`
     : none;
 }

@@ -60,7 +60,7 @@ export const listUsersTool = defineTool({
         : emptyPageSummary(
             offset,
             result.total_count,
-            "users",
+            ["user", "users"],
             `No users matched${filter ? ` (${filter})` : ""}.`,
           );
     return {

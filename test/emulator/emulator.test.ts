@@ -676,6 +676,32 @@ describe("users and organizations", () => {
       "Initech",
     );
   });
+  it("refuses metadata over 8 KB per kind (given, or once merged) and changes nothing", async () => {
+    const half = { a: "x".repeat(5_000) };
+    await clerk.users.updateUserMetadata(MEMBER, { publicMetadata: half });
+    // Each kind is measured alone: 5 KB public and 5 KB private pass.
+    await clerk.users.updateUserMetadata(MEMBER, { privateMetadata: half });
+    const merged = await failure(
+      clerk.users.updateUserMetadata(MEMBER, { publicMetadata: { b: "y".repeat(5_000) } }),
+    );
+    expect([merged.status, merged.errors[0]?.code]).toEqual([422, "form_param_value_invalid"]);
+    expect(merged.errors[0]?.longMessage).toMatch(/public_metadata exceeds .* 8KB/);
+    expect(Object.keys((await clerk.users.getUser(MEMBER)).publicMetadata)).toEqual(["a"]);
+    const org = await failure(
+      clerk.organizations.updateOrganizationMetadata(ORG, {
+        privateMetadata: { big: "z".repeat(8 * 1024) },
+      }),
+    );
+    expect([org.status, org.errors[0]?.code]).toEqual([422, "form_param_value_invalid"]);
+    const inv = await failure(
+      clerk.invitations.createInvitation({
+        emailAddress: "big@acme.test",
+        publicMetadata: { big: "z".repeat(8 * 1024) },
+      }),
+    );
+    expect(inv.status).toBe(422);
+    expect(emu.writes().filter((r) => r.status < 300)).toHaveLength(2);
+  });
 });
 
 describe("sessions", () => {

@@ -291,13 +291,19 @@ describe("organization tools", () => {
     it("delete_organization_membership removes; a second delete is a clear not-found", async () => {
       const args = { organization_id: ORG, user_id: MEMBER };
       const first = await h.call("delete_organization_membership", args);
-      expect(first.structuredContent).toEqual({ ...args, deleted: true });
+      expect(first.structuredContent).toEqual({
+        ...args,
+        deleted: true,
+        organization_deleted: false,
+      });
       expect(textOf(first)).toContain("Removed member@acme.test (org:member)");
       const second = await h.call("delete_organization_membership", args);
       expect(second.isError).toBe(true);
       expect(textOf(second)).toMatch(/is not a member of .*nothing changed/);
       expect(paths()).toEqual([
         `DELETE /v1/organizations/${ORG}/memberships/${MEMBER}`,
+        // A member who was not an admin may have been the last: is the organization still there?
+        `GET /v1/organizations/${ORG}`,
         `DELETE /v1/organizations/${ORG}/memberships/${MEMBER}`,
       ]);
     });
