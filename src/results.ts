@@ -1,6 +1,14 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { redact } from "./log.js";
+import { ClerkFailure, ToolError } from "./clerk/errors.js";
+import { explainFailure } from "./clerk/failure-text.js";
+import { type Logger, redact } from "./log.js";
 import type { ToolSuccess } from "./tools/types.js";
+
+/**
+ * MCP results: handlers return or throw, and this is where either becomes what the client
+ * reads. Error results never carry `structuredContent`: SDK v1 clients reject one that does
+ * not match the tool's output schema.
+ */
 
 /**
  * A tool's success as an MCP result: `structuredContent`, then the summary and the same JSON as
@@ -16,4 +24,25 @@ export function successResult(result: ToolSuccess<Record<string, unknown>>): Cal
   if (result.summary) content.push({ type: "text", text: redact(result.summary) });
   content.push({ type: "text", text: json });
   return { structuredContent: structured, content };
+}
+
+/**
+ * An MCP error result: `isError` and one text block, with any secret key redacted from
+ * `text`, and no `structuredContent`.
+ */
+export function errorResult(text: string): CallToolResult {
+  return { isError: true, content: [{ type: "text", text: redact(text) }] };
+}
+
+/** Maps anything a handler threw to an error result; unexpected errors go to the log. */
+export function toErrorResult(err: unknown, log: Logger, tool: string): CallToolResult {
+  if (err instanceof ToolError) return errorResult(err.message);
+  if (err instanceof ClerkFailure) {
+    if (err.kind === "internal") log.error(`internal failure in ${tool}`, err);
+    return errorResult(explainFailure(err));
+  }
+  log.error(`unexpected error in ${tool}`, err);
+  return errorResult(
+    `clerk-admin-mcp hit an unexpected internal error in ${tool}; the details are in the server's stderr log.`,
+  );
 }

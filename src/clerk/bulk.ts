@@ -1,4 +1,5 @@
-import { ClerkFailure, describeFailure, ToolError } from "./errors.js";
+import { ClerkFailure, ToolError } from "./errors.js";
+import { describeFailure } from "./failure-text.js";
 import { rethrowUnlessClerkFailure } from "./outcomes.js";
 
 /**
@@ -18,17 +19,6 @@ export function asItemFailure(err: unknown): ItemFailure {
   if (err instanceof ToolError) return err;
   rethrowUnlessClerkFailure(err);
   return err;
-}
-
-/** The text of a per-item failure. */
-export function failureText(f: ItemFailure): string {
-  if (f instanceof ToolError) return f.message;
-  if (f.status === 429)
-    return `Rate limited: retry after ${f.retryAfterSeconds ?? 1} s. ${describeFailure(f)}`;
-  if (f.status === 401) {
-    return `${describeFailure(f)} Clerk rejected the secret key: CLERK_SECRET_KEY must be a current secret key of this instance.`;
-  }
-  return describeFailure(f);
 }
 
 /**

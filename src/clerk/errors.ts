@@ -1,12 +1,12 @@
 import { isClerkAPIResponseError } from "@clerk/backend/errors";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type Logger, redact } from "../log.js";
-import type { AttemptContext } from "./transport.js";
+import { redact } from "../log.js";
+import { type AttemptContext, refusedByFetch } from "./transport.js";
 
 /**
- * The one place where failures become what the model reads. Handlers throw; the registry
- * catches and calls `toErrorResult`. Error results never carry `structuredContent`: SDK v1
- * clients reject one that does not match the tool's output schema.
+ * What a failed Backend API call is, normalised from whatever `@clerk/backend` or fetch threw
+ * (`ClerkFailure`), and the deliberate refusals and outcomes handlers throw (`ToolError`,
+ * `OutcomeUnknown`). How a failure reads is src/clerk/failure-text.ts; how it becomes an MCP
+ * result is src/results.ts.
  */
 
 export interface ClerkErrorItem {
@@ -43,8 +43,7 @@ export interface ClerkFailureFacts {
  * fetch will not use), as the fetch wrapper words them: a setup mistake, not a passing fault.
  * EAI_AGAIN (a DNS server not answering) and resets may pass, so they are not listed.
  */
-const SETUP_FAILURE = /^(ECONNREFUSED|ENOTFOUND)\b|^(bad port|unknown scheme)$/;
-const REFUSED_BY_FETCH = /^(bad port|unknown scheme)$/;
+const SETUP_FAILURE = /^(ECONNREFUSED|ENOTFOUND)\b/;
 /**
  * Statuses that say the request was not applied even from a proxy's error page: the request
  * was too large to be read (413, 431), or was held back by a rate limit (429).
@@ -95,7 +94,7 @@ export class ClerkFailure extends Error {
     return (
       this.kind === "timeout" ||
       this.kind === "unreadable" ||
-      (this.kind === "network" && !REFUSED_BY_FETCH.test(this.networkReason)) ||
+      (this.kind === "network" && !refusedByFetch(this.networkReason)) ||
       (this.status ?? 0) >= 500
     );
   }
@@ -105,7 +104,11 @@ export class ClerkFailure extends Error {
    * configured API URL is wrong, or the API is not reachable from this machine.
    */
   get setupFailure(): boolean {
-    return this.kind === "network" && this.notSent && SETUP_FAILURE.test(this.networkReason);
+    return (
+      this.kind === "network" &&
+      this.notSent &&
+      (SETUP_FAILURE.test(this.networkReason) || refusedByFetch(this.networkReason))
+    );
   }
 
   /** The fetch wrapper's reason for a network failure (e.g. `ECONNREFUSED: connect …`). */
@@ -247,98 +250,4 @@ export function toClerkFailure(err: unknown, ctx: AttemptContext | undefined): C
     });
   }
   throw err;
-}
-
-/** One line naming the HTTP status, Clerk's codes, long message and trace ID. */
-export function describeFailure(f: ClerkFailure): string {
-  switch (f.kind) {
-    case "timeout":
-      return "Clerk did not answer in time (the request timed out).";
-    case "network":
-      if (f.setupFailure) {
-        // The code alone ("ECONNREFUSED"): the rest repeats the host and port named before it.
-        const reason = f.networkReason.split(":")[0];
-        return `Could not connect to Clerk's Backend API${f.host ? ` at ${f.host}` : ""} (${reason}).`;
-      }
-      return `Could not reach Clerk's Backend API (${f.networkReason}).`;
-    case "cancelled":
-      return "The request was cancelled.";
-    case "unreadable":
-      return `Clerk answered HTTP ${f.status}, but its answer could not be read (${f.message})${f.traceId ? ` (clerk_trace_id ${f.traceId})` : ""}.`;
-    case "internal":
-      return `The call failed inside clerk-admin-mcp, before the request was sent (${f.message}). Nothing was sent to Clerk.`;
-    case "http":
-      break;
-  }
-  const parts = [`HTTP ${f.status}`];
-  const codes = f.errors.map((e) => e.code).filter(Boolean);
-  if (codes.length) parts.push(codes.join(", "));
-  const messages = f.errors.map((e) => e.long_message ?? e.message).filter(Boolean);
-  let text = `Clerk answered ${parts.join(" ")}`;
-  if (messages.length) text += `: ${messages.join(" ")}`;
-  else if (f.bodySnippet) text += `, with a non-JSON body: "${f.bodySnippet}"`;
-  if (!text.endsWith(".")) text += ".";
-  if (f.traceId) text += ` (clerk_trace_id ${f.traceId})`;
-  return text;
-}
-
-/** What the model should do next, by status. */
-function advice(f: ClerkFailure): string {
-  if (f.setupFailure) {
-    return "Check CLERK_API_URL and that the API is reachable from this machine; retrying will not help until then.";
-  }
-  if (f.kind === "internal") {
-    return "This is a fault in clerk-admin-mcp or in what it was given, not in Clerk; the same call will fail the same way (details in the server's stderr log).";
-  }
-  if (f.kind === "unreadable") {
-    return f.outcomeUnknown
-      ? "A change it asked for may have been applied: check with a get or list tool before retrying."
-      : "Nothing was changed; if it persists, a proxy between this server and Clerk may be rewriting answers.";
-  }
-  if (f.kind === "timeout" || f.kind === "network" || (f.status ?? 0) >= 500) {
-    return "This is likely temporary: try again shortly.";
-  }
-  switch (f.status) {
-    case 401:
-    case 403:
-      return "Clerk rejected the secret key: CLERK_SECRET_KEY must be a current secret key of this Clerk instance.";
-    case 404:
-      return "Nothing exists at that ID; check it with a list tool.";
-    case 429:
-      return `Clerk is rate limiting this instance: retry after ${f.retryAfterSeconds ?? 1} s.`;
-    case 431:
-      return "The request's headers or URL were too large for Clerk: use fewer or shorter filter values (or a shorter query). Nothing was changed.";
-    case 413:
-      return "The request's body was too large for Clerk: send less (smaller metadata, fewer items per call). Nothing was changed.";
-    default:
-      return f.errors.some((e) => e.long_message || e.message) || f.bodySnippet
-        ? "Fix the request as the message says; nothing was changed."
-        : "Clerk gave no reason; check the arguments against the tool's description. Nothing was changed.";
-  }
-}
-
-/**
- * An MCP error result: `isError` and one text block, with any secret key redacted from
- * `text`, and no `structuredContent` (see the note at the top of this module).
- */
-export function errorResult(text: string): CallToolResult {
-  return { isError: true, content: [{ type: "text", text: redact(text) }] };
-}
-
-/** Maps anything a handler threw to an error result; unexpected errors go to the log. */
-export function toErrorResult(err: unknown, log: Logger, tool: string): CallToolResult {
-  if (err instanceof ToolError) return errorResult(err.message);
-  if (err instanceof ClerkFailure) {
-    if (err.kind === "internal") log.error(`internal failure in ${tool}`, err);
-    if (err.status === 429) {
-      return errorResult(
-        `Rate limited by Clerk: retry after ${err.retryAfterSeconds ?? 1} s. ${describeFailure(err)}`,
-      );
-    }
-    return errorResult(`${describeFailure(err)} ${advice(err)}`);
-  }
-  log.error(`unexpected error in ${tool}`, err);
-  return errorResult(
-    `clerk-admin-mcp hit an unexpected internal error in ${tool}; the details are in the server's stderr log.`,
-  );
 }

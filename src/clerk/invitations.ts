@@ -1,12 +1,7 @@
-import {
-  asItemFailure,
-  failureText,
-  type ItemFailure,
-  KeyRejectedHalt,
-  mapBounded,
-} from "./bulk.js";
+import { asItemFailure, type ItemFailure, KeyRejectedHalt, mapBounded } from "./bulk.js";
 import type { ClerkGateway } from "./client.js";
 import { type ClerkFailure, ToolError } from "./errors.js";
+import { itemFailureText } from "./failure-text.js";
 import { createdSince, rethrowUnlessClerkFailure, settleCreate } from "./outcomes.js";
 import { type RevokeResult, revoke } from "./revocation.js";
 import { type InvitationJson, isoTime, rawOf } from "./views.js";
@@ -314,7 +309,7 @@ async function perItem(email: string, step: () => Promise<CreateResult>): Promis
 }
 
 function failed(email: string, failure: ItemFailure): BulkCreateItem {
-  return { email_address: email, outcome: "failed", error: failureText(failure), failure };
+  return { email_address: email, outcome: "failed", error: itemFailureText(failure), failure };
 }
 
 // ---- bulk revoke ----
@@ -385,7 +380,7 @@ export async function revokeInvitations(
     } catch (err) {
       const failure = asItemFailure(err);
       halt.note(failure);
-      item = { invitation_id: id, outcome: "failed", error: failureText(failure), failure };
+      item = { invitation_id: id, outcome: "failed", error: itemFailureText(failure), failure };
     }
     onProgress?.(++done, ids.length);
     return item;

@@ -1,5 +1,6 @@
 import type { ClerkClient, ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
+import { ClerkFailure, type Found, getById, ToolError } from "./errors.js";
+import { describeFailure } from "./failure-text.js";
 import { createdSince, rethrowUnlessClerkFailure, settleCreate } from "./outcomes.js";
 import { type RevokeResult, revoke } from "./revocation.js";
 import { roleNotFound } from "./roles.js";

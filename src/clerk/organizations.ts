@@ -1,5 +1,6 @@
 import type { ClerkGateway } from "./client.js";
-import { ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
+import { ClerkFailure, type Found, getById, ToolError } from "./errors.js";
+import { describeFailure } from "./failure-text.js";
 import {
   createdSince,
   outcomeUnknown,

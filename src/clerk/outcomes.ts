@@ -1,5 +1,6 @@
 import { type ClerkClient, type ClerkGateway, sleep } from "./client.js";
-import { ClerkFailure, describeFailure, OutcomeUnknown } from "./errors.js";
+import { ClerkFailure, OutcomeUnknown } from "./errors.js";
+import { describeFailure } from "./failure-text.js";
 
 /**
  * The rule for writes whose answer was lost, written once for every tool.

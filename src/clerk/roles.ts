@@ -1,4 +1,5 @@
-import { type ClerkFailure, describeFailure, ToolError } from "./errors.js";
+import { type ClerkFailure, ToolError } from "./errors.js";
+import { describeFailure } from "./failure-text.js";
 
 /** Organization roles (`org:admin`, `org:member`, custom keys), as memberships and invitations name them. */
 

@@ -152,6 +152,14 @@ async function attempt(
 const REFUSED_BY_FETCH: ReadonlySet<string> = new Set(["bad port", "unknown scheme"]);
 
 /**
+ * True for fetch's refusals of a URL before touching the network: they give the same answer
+ * every time, so they are never retried, and they mean the configured API URL is wrong.
+ */
+export function refusedByFetch(reason: string): boolean {
+  return REFUSED_BY_FETCH.has(reason);
+}
+
+/**
  * True only when fetch failed while resolving the host or opening the connection, so the
  * request cannot have reached Clerk. The same codes (EHOSTUNREACH…) can also end a live
  * keep-alive socket after the request went out, so the failing system call decides, not the
@@ -159,7 +167,7 @@ const REFUSED_BY_FETCH: ReadonlySet<string> = new Set(["bad port", "unknown sche
  */
 function neverConnected(err: unknown): boolean {
   const cause = err instanceof Error ? err.cause : undefined;
-  if (cause instanceof Error && REFUSED_BY_FETCH.has(cause.message)) return true;
+  if (cause instanceof Error && refusedByFetch(cause.message)) return true;
   const attempts: unknown[] = cause instanceof AggregateError ? cause.errors : [cause];
   return (
     attempts.length > 0 &&

@@ -1,5 +1,6 @@
 import type { ClerkGateway } from "./client.js";
-import { type ClerkFailure, describeFailure, type Found, getById, ToolError } from "./errors.js";
+import { type ClerkFailure, type Found, getById, ToolError } from "./errors.js";
+import { describeFailure } from "./failure-text.js";
 import { setState, stateOrThrow } from "./outcomes.js";
 import { primaryEmail, rawOf, type UserJson } from "./views.js";
 

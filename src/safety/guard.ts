@@ -1,8 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { ClerkFailure, errorResult, toErrorResult } from "../clerk/errors.js";
+import { ClerkFailure } from "../clerk/errors.js";
 import type { Logger } from "../log.js";
-import { successResult } from "../results.js";
+import { errorResult, successResult, toErrorResult } from "../results.js";
 import type { AnyToolDefinition, ToolContext } from "../tools/types.js";
 import {
   type AuditCall,

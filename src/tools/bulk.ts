@@ -1,5 +1,6 @@
-import { failureText, type ItemFailure } from "../clerk/bulk.js";
+import type { ItemFailure } from "../clerk/bulk.js";
 import { ClerkFailure, OutcomeUnknown, ToolError } from "../clerk/errors.js";
+import { itemFailureText } from "../clerk/failure-text.js";
 import type { ToolContext } from "./types.js";
 import { counted } from "./wording.js";
 
@@ -22,7 +23,7 @@ export function allFailed(
 ): ToolError | undefined {
   if (failures.some((f) => f instanceof OutcomeUnknown)) return undefined;
   const first = failures[0] as ItemFailure;
-  const text = `All ${counted(failures.length, noun.one, noun.many)} failed; the first failure: ${failureText(first)}`;
+  const text = `All ${counted(failures.length, noun.one, noun.many)} failed; the first failure: ${itemFailureText(first)}`;
   return new ToolError(text, first instanceof ClerkFailure ? first : first.clerkCause);
 }
 

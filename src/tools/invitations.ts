@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { describeFailure, ToolError } from "../clerk/errors.js";
+import { ToolError } from "../clerk/errors.js";
+import { describeFailure } from "../clerk/failure-text.js";
 import { InvitationId } from "../clerk/ids.js";
 import {
   type BulkRevokeItem,

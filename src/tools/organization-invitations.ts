@@ -1,4 +1,5 @@
-import { type ClerkFailure, describeFailure, ToolError } from "../clerk/errors.js";
+import { type ClerkFailure, ToolError } from "../clerk/errors.js";
+import { describeFailure } from "../clerk/failure-text.js";
 import { OrganizationId, OrganizationInvitationId, UserId } from "../clerk/ids.js";
 import {
   createOrganizationInvitation,

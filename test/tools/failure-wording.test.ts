@@ -1,7 +1,8 @@
 import { ClerkAPIResponseError } from "@clerk/backend/errors";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { toClerkFailure, toErrorResult } from "../../src/clerk/errors.js";
+import { toClerkFailure } from "../../src/clerk/errors.js";
 import { silentLogger } from "../../src/log.js";
+import { toErrorResult } from "../../src/results.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /**

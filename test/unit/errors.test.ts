@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ClerkFailure, ToolError, toClerkFailure, toErrorResult } from "../../src/clerk/errors.js";
+import { ClerkFailure, ToolError, toClerkFailure } from "../../src/clerk/errors.js";
 import type { Logger } from "../../src/log.js";
 import { redact } from "../../src/log.js";
+import { toErrorResult } from "../../src/results.js";
 
 function recorder(): Logger & { lines: string[] } {
   const lines: string[] = [];
