@@ -6,9 +6,10 @@ import {
   outcomeUnknown,
   repeatNote,
   rethrowUnlessClerkFailure,
+  type Settled,
+  sendState,
   setState,
   settleCreate,
-  stateOrThrow,
 } from "./outcomes.js";
 import { roleNotFound } from "./roles.js";
 import { isoTime, type OrganizationJson, type OrganizationMembershipJson, rawOf } from "./views.js";
@@ -224,8 +225,8 @@ export async function updateOrganization(
     max_allowed_memberships?: number | undefined;
   },
   signal?: AbortSignal,
-): Promise<{ organization: OrganizationJson; note?: string }> {
-  const answer = await setState(
+): Promise<Settled<OrganizationJson>> {
+  return sendState(
     clerk,
     async (c) =>
       rawOf(
@@ -238,22 +239,21 @@ export async function updateOrganization(
         }),
       ) as OrganizationJson,
     signal,
-  );
-  const { value, note } = stateOrThrow(answer, {
-    request: `the update of ${organization_id}`,
-    checkWith: `get_organization (${organization_id})`,
-    refused: (err) => {
-      if (err.status === 404) return organizationNotFound(organization_id, err);
-      if (err.hasCode("form_identifier_exists")) {
-        return new ToolError(
-          `The slug ${p.slug ?? ""} is already taken by another organization; nothing changed. ${describeFailure(err)}`,
-          err,
-        );
-      }
-      return undefined;
+    {
+      request: `the update of ${organization_id}`,
+      checkWith: `get_organization (${organization_id})`,
+      refused: (err) => {
+        if (err.status === 404) return organizationNotFound(organization_id, err);
+        if (err.hasCode("form_identifier_exists")) {
+          return new ToolError(
+            `The slug ${p.slug ?? ""} is already taken by another organization; nothing changed. ${describeFailure(err)}`,
+            err,
+          );
+        }
+        return undefined;
+      },
     },
-  });
-  return note ? { organization: value, note } : { organization: value };
+  );
 }
 
 /**
@@ -272,8 +272,8 @@ export async function updateOrganizationMetadata(
     private_metadata?: Record<string, unknown> | undefined;
   },
   signal?: AbortSignal,
-): Promise<{ organization: OrganizationJson; note?: string }> {
-  const answer = await setState(
+): Promise<Settled<OrganizationJson>> {
+  return sendState(
     clerk,
     async (c) =>
       rawOf(
@@ -283,13 +283,13 @@ export async function updateOrganizationMetadata(
         }),
       ) as OrganizationJson,
     signal,
+    {
+      request: `the metadata merge into ${organization_id}`,
+      checkWith: `get_organization (${organization_id})`,
+      refused: (err) =>
+        err.status === 404 ? organizationNotFound(organization_id, err) : undefined,
+    },
   );
-  const { value, note } = stateOrThrow(answer, {
-    request: `the metadata merge into ${organization_id}`,
-    checkWith: `get_organization (${organization_id})`,
-    refused: (err) => (err.status === 404 ? organizationNotFound(organization_id, err) : undefined),
-  });
-  return note ? { organization: value, note } : { organization: value };
 }
 
 /**
@@ -481,8 +481,8 @@ export async function updateOrganizationMembership(
   clerk: ClerkGateway,
   p: { organization_id: string; user_id: string; role: string },
   signal?: AbortSignal,
-): Promise<{ membership: OrganizationMembershipJson; note?: string }> {
-  const answer = await setState(
+): Promise<Settled<OrganizationMembershipJson>> {
+  return sendState(
     clerk,
     async (c) =>
       rawOf(
@@ -493,16 +493,15 @@ export async function updateOrganizationMembership(
         }),
       ) as OrganizationMembershipJson,
     signal,
+    {
+      request: `the role change of ${p.user_id} in ${p.organization_id}`,
+      checkWith: `list_organization_memberships (organization_id ${p.organization_id})`,
+      refused: (err) =>
+        roleNotFound(p.role, err) ??
+        onlyAdmin(p.organization_id, p.user_id, err) ??
+        (err.status === 404 ? notMember(p.organization_id, p.user_id, err) : undefined),
+    },
   );
-  const { value, note } = stateOrThrow(answer, {
-    request: `the role change of ${p.user_id} in ${p.organization_id}`,
-    checkWith: `list_organization_memberships (organization_id ${p.organization_id})`,
-    refused: (err) =>
-      roleNotFound(p.role, err) ??
-      onlyAdmin(p.organization_id, p.user_id, err) ??
-      (err.status === 404 ? notMember(p.organization_id, p.user_id, err) : undefined),
-  });
-  return note ? { membership: value, note } : { membership: value };
 }
 
 /**

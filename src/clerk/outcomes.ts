@@ -179,7 +179,7 @@ export async function settleCreate<T>(p: {
 export function stateOrThrow<T>(
   answer: StateAnswer<T>,
   p: { request: string; checkWith: string; refused?: (f: ClerkFailure) => Error | undefined },
-): { value: T; note?: string } {
+): Settled<T> {
   if (answer.ok) {
     return answer.lost
       ? { value: answer.value, note: repeatNote(answer.lost, "applied it") }
@@ -190,4 +190,24 @@ export function stateOrThrow<T>(
   if (refused) throw refused;
   if (failure.outcomeUnknown) throw outcomeUnknown(p.request, failure, p.checkWith);
   throw failure;
+}
+
+/** A write's value, with a note when an earlier attempt's answer was lost. */
+export interface Settled<T> {
+  value: T;
+  note?: string;
+}
+
+/**
+ * Sends a write that only sets state under the rule (`setState`) and returns its value, or
+ * throws as `stateOrThrow` says. The one call a state-setting operation needs.
+ * @param op one SDK method call returning the resource's JSON.
+ */
+export async function sendState<T>(
+  clerk: ClerkGateway,
+  op: (c: ClerkClient) => Promise<T>,
+  signal: AbortSignal | undefined,
+  p: { request: string; checkWith: string; refused?: (f: ClerkFailure) => Error | undefined },
+): Promise<Settled<T>> {
+  return stateOrThrow(await setState(clerk, op, signal), p);
 }

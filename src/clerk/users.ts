@@ -1,7 +1,7 @@
 import type { ClerkGateway } from "./client.js";
 import { type ClerkFailure, type Found, getById, ToolError } from "./errors.js";
 import { describeFailure } from "./failure-text.js";
-import { setState, stateOrThrow } from "./outcomes.js";
+import { type Settled, sendState } from "./outcomes.js";
 import { primaryEmail, rawOf, type UserJson } from "./views.js";
 
 /**
@@ -95,8 +95,8 @@ export async function updateUserMetadata(
   user_id: string,
   patch: UserMetadataPatch,
   signal?: AbortSignal,
-): Promise<{ user: UserJson; note?: string }> {
-  const answer = await setState(
+): Promise<Settled<UserJson>> {
+  return sendState(
     clerk,
     async (c) =>
       rawOf(
@@ -109,13 +109,12 @@ export async function updateUserMetadata(
         }),
       ) as UserJson,
     signal,
+    {
+      request: `the metadata merge into ${user_id}`,
+      checkWith: `get_user (${user_id})`,
+      refused: (err) => (err.status === 404 ? userNotFound(user_id, true, err) : undefined),
+    },
   );
-  const { value, note } = stateOrThrow(answer, {
-    request: `the metadata merge into ${user_id}`,
-    checkWith: `get_user (${user_id})`,
-    refused: (err) => (err.status === 404 ? userNotFound(user_id, true, err) : undefined),
-  });
-  return note ? { user: value, note } : { user: value };
 }
 
 /** What a ban or unban did. */
@@ -141,17 +140,17 @@ export async function setBanned(
   if (lookup.missing) throw userNotFound(user_id, true, lookup.missing);
   const current = lookup.found;
   if ((current.banned ?? false) === banned) return { outcome: "unchanged", user: current };
-  const answer = await setState(
+  const { value, note } = await sendState(
     clerk,
     async (c) =>
       rawOf(await (banned ? c.users.banUser(user_id) : c.users.unbanUser(user_id))) as UserJson,
     signal,
+    {
+      request: `the ${banned ? "ban" : "unban"} of ${user_id}`,
+      checkWith: `get_user (${user_id})`,
+      refused: (err) => (err.status === 404 ? userNotFound(user_id, true, err) : undefined),
+    },
   );
-  const { value, note } = stateOrThrow(answer, {
-    request: `the ${banned ? "ban" : "unban"} of ${user_id}`,
-    checkWith: `get_user (${user_id})`,
-    refused: (err) => (err.status === 404 ? userNotFound(user_id, true, err) : undefined),
-  });
   return note ? { outcome: "changed", user: value, note } : { outcome: "changed", user: value };
 }
 

@@ -150,12 +150,7 @@ export const updateOrganizationTool = defineTool({
         "Nothing to update: pass name, slug or max_allowed_memberships (metadata goes through update_organization_metadata). Nothing changed.",
       );
     }
-    const { organization: org, note } = await updateOrganization(
-      clerk,
-      organization_id,
-      changes,
-      signal,
-    );
+    const { value: org, note } = await updateOrganization(clerk, organization_id, changes, signal);
     return {
       structured: organizationView(org),
       summary: `Updated organization ${named(org)}.${note ? ` ${note}` : ""}`,
@@ -189,7 +184,7 @@ export const updateOrganizationMetadataTool = defineTool({
     const kinds = patchedKinds(args, METADATA_KINDS);
     if (kinds.length === 0) throw emptyPatchError("update_organization_metadata", METADATA_KINDS);
     const patch = Object.fromEntries(kinds.map((kind) => [kind, args[kind]]));
-    const { organization: org, note } = await updateOrganizationMetadata(
+    const { value: org, note } = await updateOrganizationMetadata(
       clerk,
       args.organization_id,
       patch,
@@ -306,7 +301,7 @@ export const updateOrganizationMembershipTool = defineTool({
   output: MembershipResultView.shape,
   annotations: UPDATE,
   async handler(args, { clerk, signal }) {
-    const { membership, note } = await updateOrganizationMembership(clerk, args, signal);
+    const { value: membership, note } = await updateOrganizationMembership(clerk, args, signal);
     const view = membershipResultView(membership);
     return {
       structured: view,

@@ -113,7 +113,7 @@ export const updateUserMetadataTool = defineTool({
     const kinds = patchedKinds(args, METADATA_KINDS);
     if (kinds.length === 0) throw emptyPatchError("update_user_metadata", METADATA_KINDS);
     const patch = Object.fromEntries(kinds.map((kind) => [kind, args[kind]]));
-    const { user, note } = await updateUserMetadata(clerk, args.user_id, patch, signal);
+    const { value: user, note } = await updateUserMetadata(clerk, args.user_id, patch, signal);
     return {
       structured: userMetadataView(user),
       summary: `Merged ${kinds.join(" and ")} into the metadata of ${describeUser(user)}.${note ? ` ${note}` : ""}`,
