@@ -23,7 +23,7 @@ import { DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
 import { EmailAddress } from "./fields.js";
 import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
-import type { AnyToolDefinition, Confirmation } from "./types.js";
+import type { Confirmation } from "./types.js";
 import { defineTool } from "./types.js";
 
 /** Users (`user_…`): find, inspect and moderate the people who sign in. */
@@ -182,7 +182,7 @@ export const unbanUserTool = defineTool({
   },
 });
 
-export const userTools: readonly AnyToolDefinition[] = [
+export const userTools = [
   listUsersTool,
   getUserTool,
   updateUserMetadataTool,
