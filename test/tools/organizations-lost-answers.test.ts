@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "../helpers/acme.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /**
@@ -6,35 +7,13 @@ import { type Harness, startHarness, textOf } from "../helpers/harness.js";
  * holds and report that: done, not done, or unknown when even the lookup fails.
  */
 
-const ORG = "org_acme000001";
-const ADMIN = "user_admin00001";
-const MEMBER = "user_member0001";
-const OUTSIDER = "user_outside001";
-
 describe("lost answers of organization writes", () => {
   let h: Harness;
   const paths = () => h.emu.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
 
   beforeEach(async () => {
     h = await startHarness({
-      seed: {
-        users: [
-          { id: ADMIN, email_address: "admin@acme.test" },
-          { id: MEMBER, email_address: "member@acme.test" },
-          { id: OUTSIDER, email_address: "out@else.test" },
-        ],
-        organizations: [
-          {
-            id: ORG,
-            name: "Acme",
-            slug: "acme",
-            members: [
-              { user_id: ADMIN, role: "org:admin" },
-              { user_id: MEMBER, role: "org:member" },
-            ],
-          },
-        ],
-      },
+      seed: acmeSeed(),
     });
     h.emu.clearRequests();
   });
