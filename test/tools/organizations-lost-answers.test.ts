@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "../helpers/acme.js";
+import { acmeSeed, MEMBER, ORG, OUTSIDER } from "../helpers/acme.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /**
