@@ -40,7 +40,7 @@ describe("tool invariants", () => {
   it(
     "has a title, a description and all four annotation hints",
     each((tool) => {
-      expect(tool.title).toEqual(expect.any(String));
+      expect(tool.title, "title").toMatch(/\S/);
       expect(tool.description?.length).toBeGreaterThan(20);
       const a = tool.annotations ?? {};
       for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]) {
