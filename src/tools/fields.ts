@@ -127,21 +127,26 @@ export function oneOrMany<const V extends readonly [string, ...string[]]>(
 ) {
   const item = z.enum(values);
   const expected = `expected ${values.slice(0, -1).join(", ")} or ${values.at(-1)}, or a list of them`;
-  return z.union([item, z.array(item)], { error: expected }).transform((given, ctx) => {
-    const list = Array.isArray(given) ? given : [given];
-    if (list.length > FILTER_MAX_VALUES) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expected at most ${FILTER_MAX_VALUES} values, got ${list.length}`,
-        input: given,
-      });
-      return z.NEVER;
-    }
-    const unique = [...new Set(list)];
-    if (single !== undefined && unique.length > 1) {
-      ctx.addIssue({ code: "custom", message: single, input: given });
-      return z.NEVER;
-    }
-    return unique;
-  });
+  // Both forms are accepted; one is listed (src/tools/listing.ts reads `advertise`): the enum
+  // written twice costs about 15 tokens a tool in every conversation.
+  return z
+    .union([item, z.array(item)], { error: expected })
+    .meta({ advertise: single === undefined ? "many" : "one" })
+    .transform((given, ctx) => {
+      const list = Array.isArray(given) ? given : [given];
+      if (list.length > FILTER_MAX_VALUES) {
+        ctx.addIssue({
+          code: "custom",
+          message: `expected at most ${FILTER_MAX_VALUES} values, got ${list.length}`,
+          input: given,
+        });
+        return z.NEVER;
+      }
+      const unique = [...new Set(list)];
+      if (single !== undefined && unique.length > 1) {
+        ctx.addIssue({ code: "custom", message: single, input: given });
+        return z.NEVER;
+      }
+      return unique;
+    });
 }

@@ -45,7 +45,7 @@ export const revokeInvitationTool = defineTool({
   name: "revoke_invitation",
   title: "Revoke application invitation",
   description:
-    "Revoke a pending application invitation: its sign-up link stops working. An already revoked one is returned unchanged. IDs come from list_invitations.",
+    "Its sign-up link stops working; an already revoked one is returned unchanged. IDs: list_invitations.",
   toolset: "invitations",
   input: {
     invitation_id: InvitationId,
@@ -113,7 +113,7 @@ export const listInvitationsTool = defineTool({
   name: "list_invitations",
   title: "List application invitations",
   description:
-    "List application invitations (inv_…), newest first; revoked ones only with status revoked. Organization invitations: list_organization_invitations.",
+    "Newest first; revoked ones only with status revoked. orginv_…: list_organization_invitations.",
   toolset: "invitations",
   input: {
     // Clerk's GET /v1/invitations takes one status (spec and @clerk/backend): a list of one, as
@@ -166,7 +166,7 @@ const CREATE_OPTIONS = {
   public_metadata: Metadata.optional(),
   redirect_url: RedirectUrl.optional(),
   notify: z.boolean().default(true).describe("Email the link"),
-  ignore_existing: z.boolean().optional().describe("Invite even if invited or a user"),
+  ignore_existing: z.boolean().optional().describe("Even if already invited or a user"),
   expires_in_days: ExpiresInDays.optional(),
   template_slug: z.enum(["invitation", "waitlist_invitation"]).optional(),
 };
@@ -176,8 +176,7 @@ const CREATE_OPTIONS = {
 export const createInvitationTool = defineTool({
   name: "create_invitation",
   title: "Create application invitation",
-  description:
-    "Invite an email address to sign up. Returns the invitation with its url; with notify false, send that link yourself.",
+  description: "Returns it with its url; with notify false, share that link yourself.",
   toolset: "invitations",
   input: { email_address: EmailAddress, ...CREATE_OPTIONS },
   output: InvitationWithUrlView.shape,
@@ -212,8 +211,7 @@ const CREATE_OUTCOMES = [
 export const createInvitationsTool = defineTool({
   name: "create_invitations",
   title: "Create application invitations",
-  description:
-    "Invite up to 100 email addresses with the same options; reports each address's outcome.",
+  description: "Same options for all; each with its outcome.",
   toolset: "invitations",
   input: {
     email_addresses: z.array(EmailAddress).min(1).max(100),
@@ -289,8 +287,7 @@ const REVOKE_OUTCOMES = [
 export const revokeInvitationsTool = defineTool({
   name: "revoke_invitations",
   title: "Revoke application invitations",
-  description:
-    "Revoke up to 100 application invitations; reports each ID's outcome. dry_run previews and changes nothing.",
+  description: "Each with its outcome; dry_run previews, changing nothing.",
   toolset: "invitations",
   input: {
     invitation_ids: z.array(InvitationId).min(1).max(100),

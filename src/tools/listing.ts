@@ -58,8 +58,9 @@ const UNBOUNDED = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
 
 /**
  * Removes what does not change a schema's meaning: bounds that are only JavaScript's safe
- * integer range, `propertyNames: {type: string}` (JSON keys are always strings), and on a free
- * object, empty `properties` and `additionalProperties: {}` (the defaults).
+ * integer range, `propertyNames: {type: string}` (JSON keys are always strings), on a free
+ * object, empty `properties` and `additionalProperties: {}` (the defaults), and a `default`
+ * of 0 or false (validation still applies it).
  *
  * It also writes every union of types one way, as `anyOf` branches of one `type` each: zod
  * writes a nullable string `type: ["string", "null"]` but a nullable date or integer as
@@ -72,12 +73,16 @@ const UNBOUNDED = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
 export function compactSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(compactSchema);
   if (node === null || typeof node !== "object") return node;
+  const advertised = advertisedForm(node as Record<string, unknown>);
+  if (advertised) return compactSchema(advertised);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if ((key === "maximum" || key === "minimum") && UNBOUNDED.has(value as number)) continue;
     if (key === "propertyNames" && isStringType(value)) continue;
     if (key === "properties" && isEmptyObject(value)) continue;
     if (key === "additionalProperties" && isEmptyObject(value)) continue;
+    // A default of 0 or false (offset, dry_run) is what a model assumes anyway.
+    if (key === "default" && (value === 0 || value === false)) continue;
     if (key === "type" && Array.isArray(value) && !("anyOf" in node)) {
       out.anyOf = value.map((type: unknown) => ({ type }));
       continue;
@@ -85,6 +90,20 @@ export function compactSchema(node: unknown): unknown {
     out[key] = compactSchema(value);
   }
   return out;
+}
+
+/**
+ * A filter that takes one value or a list (`oneOrMany` in src/tools/fields.ts) lists only the
+ * form its `advertise` mark names: `one`, the value's schema, where Clerk filters by one value;
+ * `many`, the list. The other form is still accepted: validation uses the zod schema.
+ */
+function advertisedForm(node: Record<string, unknown>): Record<string, unknown> | undefined {
+  const { advertise, anyOf, ...rest } = node;
+  if (advertise === undefined || !Array.isArray(anyOf)) return undefined;
+  const form = anyOf.find((branch: { type?: unknown }) =>
+    advertise === "many" ? branch.type === "array" : branch.type !== "array",
+  );
+  return { ...rest, ...form };
 }
 
 function isEmptyObject(value: unknown): boolean {

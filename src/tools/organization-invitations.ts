@@ -29,8 +29,7 @@ import { defineTool } from "./types.js";
 export const listOrganizationInvitationsTool = defineTool({
   name: "list_organization_invitations",
   title: "List organization invitations",
-  description:
-    "List an organization's invitations (orginv_…), newest first, all statuses unless filtered.",
+  description: "Newest first; every status unless filtered.",
   toolset: "organization_invitations",
   input: {
     organization_id: OrganizationId,
@@ -60,7 +59,7 @@ export const listOrganizationInvitationsTool = defineTool({
 export const getOrganizationInvitationTool = defineTool({
   name: "get_organization_invitation",
   title: "Get organization invitation",
-  description: "Get one organization invitation.",
+  description: "By organization_id and ID.",
   toolset: "organization_invitations",
   input: { organization_id: OrganizationId, invitation_id: OrganizationInvitationId },
   output: OrganizationInvitationView.shape,
@@ -75,14 +74,13 @@ export const getOrganizationInvitationTool = defineTool({
 export const createOrganizationInvitationTool = defineTool({
   name: "create_organization_invitation",
   title: "Create organization invitation",
-  description:
-    "Invite an email address to join an organization. Returns the invitation with its url.",
+  description: "Returns it with its url.",
   toolset: "organization_invitations",
   input: {
     organization_id: OrganizationId,
     email_address: EmailAddress,
     role: Role,
-    inviter_user_id: UserId.optional().describe("Must be an org admin"),
+    inviter_user_id: UserId.optional().describe("An org admin"),
     public_metadata: Metadata.optional(),
     private_metadata: Metadata.optional(),
     redirect_url: RedirectUrl.optional(),
@@ -105,13 +103,12 @@ const ACCEPTED = { now: "the person is a member now", instead: "Remove the membe
 export const revokeOrganizationInvitationTool = defineTool({
   name: "revoke_organization_invitation",
   title: "Revoke organization invitation",
-  description:
-    "Revoke a pending organization invitation; an already revoked one is returned unchanged.",
+  description: "An already revoked one is returned unchanged.",
   toolset: "organization_invitations",
   input: {
     organization_id: OrganizationId,
     invitation_id: OrganizationInvitationId,
-    requesting_user_id: UserId.optional().describe("Must be an org admin"),
+    requesting_user_id: UserId.optional().describe("An org admin"),
   },
   output: OrganizationInvitationView.shape,
   annotations: DESTRUCTIVE,

@@ -65,7 +65,7 @@ function named(org: OrganizationJson): string {
 export const listOrganizationsTool = defineTool({
   name: "list_organizations",
   title: "List organizations",
-  description: "List organizations with members counts.",
+  description: "With members counts, newest first.",
   toolset: "organizations",
   input: {
     query: Query.optional().describe("ID, name or slug"),
@@ -200,7 +200,7 @@ export const updateOrganizationMetadataTool = defineTool({
 export const deleteOrganizationTool = defineTool({
   name: "delete_organization",
   title: "Delete organization",
-  description: "Delete an organization, its memberships and invitations. Irreversible.",
+  description: "With its memberships and invitations. Irreversible.",
   toolset: "organizations",
   input: { organization_id: OrganizationId },
   output: { id: z.string(), deleted: z.boolean() },
@@ -273,7 +273,7 @@ export const listOrganizationMembershipsTool = defineTool({
 export const createOrganizationMembershipTool = defineTool({
   name: "create_organization_membership",
   title: "Create organization membership",
-  description: "Add a user to an organization without an invitation.",
+  description: "Adds a user directly, no invitation.",
   toolset: "organizations",
   input: { organization_id: OrganizationId, user_id: UserId, role: Role },
   output: MembershipResultView.shape,

@@ -9,7 +9,12 @@ import { counted } from "./wording.js";
  * should know a page holds at most 100.
  */
 
-export const Limit = z.number().int().min(1).max(100).default(20);
+export const Limit = z
+  .number()
+  .int()
+  .max(100)
+  .refine((n) => n >= 1, { error: "expected a limit from 1 to 100" })
+  .default(20);
 
 export const Offset = z
   .number()

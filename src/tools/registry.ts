@@ -17,12 +17,15 @@ import { type Actor, type AnyToolDefinition, LOCAL_OPERATOR, type ToolContext } 
 import { userTools } from "./users.js";
 
 /** Every tool the server knows, in the order `tools/list` shows them. */
-export const ALL_TOOLS: readonly AnyToolDefinition[] = [
+export const ALL_TOOLS = [
   ...invitationTools,
   ...organizationInvitationTools,
   ...userTools,
   ...organizationTools,
-];
+] satisfies readonly AnyToolDefinition[];
+
+/** The name of a tool in ALL_TOOLS, as a literal type: tables keyed by it must name every tool. */
+export type ToolName = (typeof ALL_TOOLS)[number]["name"];
 
 export interface RegistryDeps {
   clerk: ClerkGateway;

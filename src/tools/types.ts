@@ -61,8 +61,12 @@ export interface ToolSuccess<O> {
  * (strict: unknown keys are refused), wraps the handler in the error mapper and adds the
  * JSON text block.
  */
-export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
-  name: string;
+export interface ToolDefinition<
+  I extends z.ZodRawShape,
+  O extends z.ZodRawShape,
+  N extends string = string,
+> {
+  name: N;
   title: string;
   description: string;
   toolset: Toolset;
@@ -96,9 +100,12 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
 
 export type AnyToolDefinition = ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
 
-/** Identity function that keeps a tool's input and output types tied to its handler. */
-export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  def: ToolDefinition<I, O>,
-): ToolDefinition<I, O> {
+/**
+ * Identity function that keeps a tool's input and output types tied to its handler, and its
+ * name as a literal type (so `ToolName` in registry.ts lists every tool).
+ */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape, N extends string>(
+  def: ToolDefinition<I, O, N>,
+): ToolDefinition<I, O, N> {
   return def;
 }

@@ -23,7 +23,7 @@ import { DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
 import { EmailAddress } from "./fields.js";
 import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
-import type { AnyToolDefinition, Confirmation } from "./types.js";
+import type { Confirmation } from "./types.js";
 import { defineTool } from "./types.js";
 
 /** Users (`user_…`): find, inspect and moderate the people who sign in. */
@@ -31,8 +31,7 @@ import { defineTool } from "./types.js";
 export const listUsersTool = defineTool({
   name: "list_users",
   title: "List users",
-  description:
-    "List users, newest first. query matches part of email, phone, username, name or ID; email_address is exact.",
+  description: "Newest first. query: part of email, phone, username, name or ID.",
   toolset: "users",
   input: {
     query: Query.optional(),
@@ -73,7 +72,7 @@ export const listUsersTool = defineTool({
 export const getUserTool = defineTool({
   name: "get_user",
   title: "Get user",
-  description: "Get a user in full: all email addresses and metadata.",
+  description: "In full: every email address and all metadata.",
   toolset: "users",
   input: { user_id: UserId },
   output: UserDetailView.shape,
@@ -90,8 +89,7 @@ const METADATA_KINDS = ["public_metadata", "private_metadata", "unsafe_metadata"
 export const updateUserMetadataTool = defineTool({
   name: "update_user_metadata",
   title: "Update user metadata",
-  description:
-    "Deep-merge into a user's metadata: objects merge, null removes a key, other values replace.",
+  description: "Deep merge: objects merge, null removes a key, other values replace.",
   toolset: "users",
   input: {
     user_id: UserId,
@@ -135,8 +133,7 @@ function banQuestion(user: UserJson | undefined): Confirmation | undefined {
 export const banUserTool = defineTool({
   name: "ban_user",
   title: "Ban user",
-  description:
-    "Ban a user: ends their sessions and blocks sign-in. An already banned user is returned unchanged.",
+  description: "Ends their sessions and blocks sign-in; a banned user is returned unchanged.",
   toolset: "users",
   input: { user_id: UserId },
   output: UserView.shape,
@@ -160,7 +157,7 @@ export const banUserTool = defineTool({
 export const unbanUserTool = defineTool({
   name: "unban_user",
   title: "Unban user",
-  description: "Lift a user's ban. A user not banned is returned unchanged.",
+  description: "A user not banned is returned unchanged.",
   toolset: "users",
   input: { user_id: UserId },
   output: UserView.shape,
@@ -182,7 +179,7 @@ export const unbanUserTool = defineTool({
   },
 });
 
-export const userTools: readonly AnyToolDefinition[] = [
+export const userTools = [
   listUsersTool,
   getUserTool,
   updateUserMetadataTool,

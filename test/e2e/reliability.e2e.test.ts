@@ -1,11 +1,10 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
 import { DEFAULT_RETRY } from "../../src/clerk/client.js";
 import { textOf } from "../helpers/harness.js";
-import { assertBuilt, BIN, childEnv } from "../helpers/spawn.js";
+import { assertBuilt, connectStdio } from "../helpers/spawn.js";
 
 /**
  * Timeouts and rate limits through the built bin. In-process tests run under vitest's
@@ -31,20 +30,12 @@ describe("reliability end to end (dist/index.js)", () => {
   });
 
   async function connect(env: Record<string, string> = {}): Promise<Client> {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN],
-      env: childEnv({
-        CLERK_SECRET_KEY: emu.secretKey,
-        CLERK_API_URL: emu.url,
-        // The SDK's production path, whatever the parent runs under.
-        NODE_ENV: "production",
-        ...env,
-      }),
-      stderr: "pipe",
+    // The SDK's production path, whatever the parent runs under.
+    const session = await connectStdio(emu, {
+      name: "e2e-reliability",
+      env: { NODE_ENV: "production", ...env },
     });
-    client = new Client({ name: "e2e-reliability", version: "1.0.0" });
-    await client.connect(transport);
+    client = session.client;
     return client;
   }
 

@@ -1,61 +1,32 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import {
-  type CallToolResult,
-  type ElicitRequest,
-  ElicitRequestSchema,
-  type ElicitResult,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { type CallToolResult, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
-import { assertBuilt, BIN, childEnv, spawnRaw } from "../helpers/spawn.js";
+import {
+  assertBuilt,
+  connectStdio,
+  type StdioSession as Session,
+  type StdioOptions,
+  spawnRaw,
+} from "../helpers/spawn.js";
 
 /** The operator controls of issue 4, through the built bin over stdio. */
 
 const LIVE_KEY = "sk_live_e2eProductionKey0123456789";
 const METADATA_VALUE = "e2e-secret-metadata-4412";
 
-interface Session {
-  client: Client;
-  stderr: () => string;
-  asked: ElicitRequest["params"][];
-}
-
 const open: Client[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));
 });
 
-async function connect(
-  emu: Emulator,
-  opts: { args?: string[]; env?: Record<string, string>; answer?: ElicitResult } = {},
-): Promise<Session> {
-  const stderr: string[] = [];
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN, ...(opts.args ?? [])],
-    env: childEnv({ CLERK_SECRET_KEY: emu.secretKey, CLERK_API_URL: emu.url, ...opts.env }),
-    stderr: "pipe",
-  });
-  transport.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
-  const asked: ElicitRequest["params"][] = [];
-  const client = new Client(
-    { name: "e2e-safety", version: "1.0.0" },
-    { capabilities: opts.answer ? { elicitation: { form: {} } } : {} },
-  );
-  const { answer } = opts;
-  if (answer) {
-    client.setRequestHandler(ElicitRequestSchema, async (req) => {
-      asked.push(req.params);
-      return answer;
-    });
-  }
-  await client.connect(transport);
-  open.push(client);
-  return { client, stderr: () => stderr.join(""), asked };
+async function connect(emu: Emulator, opts: StdioOptions = {}): Promise<Session> {
+  const session = await connectStdio(emu, { name: "e2e-safety", ...opts });
+  open.push(session.client);
+  return session;
 }
 
 async function call(s: Session, name: string, args: Record<string, unknown>) {

@@ -1,12 +1,10 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
-import { assertBuilt, BIN, childEnv } from "../helpers/spawn.js";
+import { assertBuilt, BIN, connectStdio } from "../helpers/spawn.js";
 
 /**
  * dist/ is self-contained: the package ships no runtime dependencies, so `npx clerk-admin-mcp`
@@ -34,23 +32,12 @@ describe("dist/ runs without node_modules", () => {
 
   it("answers tools/list, calls Clerk, and checks an elicitation answer", async () => {
     const inv = emu.addInvitation({ email_address: "standalone@example.com" });
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [join(dir, "dist", "index.js")],
+    const { client } = await connectStdio(emu, {
+      name: "standalone",
+      bin: join(dir, "dist", "index.js"),
       cwd: dir,
-      env: childEnv({ CLERK_SECRET_KEY: emu.secretKey, CLERK_API_URL: emu.url }),
-      stderr: "pipe",
+      answer: { action: "accept", content: { confirm: true } },
     });
-    const client = new Client(
-      { name: "standalone", version: "1.0.0" },
-      { capabilities: { elicitation: { form: {} } } },
-    );
-    const { ElicitRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
-    client.setRequestHandler(ElicitRequestSchema, async () => ({
-      action: "accept",
-      content: { confirm: true },
-    }));
-    await client.connect(transport);
     try {
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
       const result = (await client.callTool({

@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
 import { startHarness } from "../helpers/harness.js";
-import { assertBuilt, BIN, childEnv, spawnRaw, waitFor } from "../helpers/spawn.js";
+import { assertBuilt, connectStdio, spawnRaw, waitFor } from "../helpers/spawn.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   name: string;
@@ -31,19 +29,7 @@ describe("stdio end to end (dist/index.js)", () => {
   });
   afterAll(() => emu.close());
 
-  async function connect(env: Record<string, string> = {}) {
-    const stderr: string[] = [];
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN],
-      env: childEnv({ CLERK_SECRET_KEY: emu.secretKey, CLERK_API_URL: emu.url, ...env }),
-      stderr: "pipe",
-    });
-    transport.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
-    const client = new Client({ name: "e2e", version: "1.0.0" });
-    await client.connect(transport);
-    return { client, stderr: () => stderr.join("") };
-  }
+  const connect = (env: Record<string, string> = {}) => connectStdio(emu, { env });
 
   it("boots, reports name and version from package.json, and gives instructions", async () => {
     const { client } = await connect();

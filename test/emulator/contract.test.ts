@@ -2,7 +2,8 @@
  * Contract test: every emulator endpoint's responses (success and main errors) are validated against
  * the matching operation's response schema in Clerk's official OpenAPI spec
  * (../shared/clerk-openapi/bapi-2026-05-12.yml, beside the repository). Skips, loudly, when the spec
- * is absent.
+ * is absent, except in CI (`CI=true`), where it fails: CI always has the spec
+ * (test/helpers/openapi-spec.ts).
  *
  * Known differences between the spec and Clerk's real wire behaviour, handled explicitly below:
  *  1. PAGINATED_ENVELOPE — GET /invitations (and GET /users) are documented as a bare array, but
@@ -17,19 +18,24 @@
  *     the emulator accepts both.
  */
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
+import { contractDecision, isCi, SPEC_PATH } from "../helpers/openapi-spec.js";
 
-const repoRoot = path.resolve(fileURLToPath(new URL("../../", import.meta.url)));
-const SPEC_PATH = path.resolve(repoRoot, "..", "shared", "clerk-openapi", "bapi-2026-05-12.yml");
-const specExists = existsSync(SPEC_PATH);
-if (!specExists) {
+const decision = contractDecision(existsSync(SPEC_PATH), isCi());
+if (decision === "skip") {
   console.warn(`[emulator contract] SKIPPED: Clerk OpenAPI spec not found at ${SPEC_PATH}`);
+}
+
+if (decision === "fail") {
+  describe("emulator contract in CI", () => {
+    it("has Clerk's OpenAPI spec", () => {
+      expect.fail(`CI must check the emulator against ${SPEC_PATH}, which is missing`);
+    });
+  });
 }
 
 type Json = Record<string, unknown>;
@@ -101,7 +107,7 @@ function toJsonSchema(node: unknown): unknown {
   return { anyOf: [out, { type: "null" }] };
 }
 
-describe.skipIf(!specExists)("emulator contract vs Clerk's OpenAPI spec", () => {
+describe.runIf(decision === "run")("emulator contract vs Clerk's OpenAPI spec", () => {
   let spec: Json;
   let ajv: Ajv;
   let emu: Emulator;

@@ -69,23 +69,27 @@ export const craftedIds = (prefix: string): unknown[] => [
 
 /**
  * A case per crafted value of `field` on `tool`, the other arguments from `base`. A string is
- * checked against the prefix pattern; anything else is refused by type.
+ * checked against the prefix pattern; anything else is refused by type. With `inArray`, the
+ * field is a list of IDs (`invitation_ids`) and each crafted value is sent as its only item.
  */
 export const craftedIdCases = (
   tool: string,
   base: Record<string, unknown>,
   field: string,
   prefix: string,
-): BadInputCase[] =>
-  craftedIds(prefix).map(
+  { inArray = false }: { inArray?: boolean } = {},
+): BadInputCase[] => {
+  const at = inArray ? `${field}\\[0\\]` : field;
+  return craftedIds(prefix).map(
     (v): BadInputCase => [
       `${field} ${JSON.stringify(v)}`,
       tool,
-      { ...base, [field]: v },
+      { ...base, [field]: inArray ? [v] : v },
       new RegExp(
         typeof v === "string"
-          ? `expected ${prefix} followed by letters and digits only.* at ${field}$`
-          : `ID string \\(${prefix}…\\) at ${field}$`,
+          ? `expected ${prefix} followed by letters and digits only.* at ${at}$`
+          : `ID string \\(${prefix}…\\) at ${at}$`,
       ),
     ],
   );
+};

@@ -280,7 +280,9 @@ const rows: Row[] = [
   },
 ];
 
-const writeTools = ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name);
+const writeTools: string[] = ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map(
+  (t) => t.name,
+);
 
 let h: Harness | undefined;
 const audit = useAuditFile("clerk-failures-");

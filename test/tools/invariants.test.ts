@@ -2,8 +2,12 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ID_PREFIXES } from "../../src/clerk/ids.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+import { TOOL_NAMES, toolCase } from "../helpers/tool-cases.js";
 
-/** Rules every tool must keep, checked over the whole `tools/list`. */
+/**
+ * Rules every tool must keep, checked over the whole `tools/list`, which (the first test) is
+ * every tool in ALL_TOOLS: a new tool is held to them without being named here.
+ */
 describe("tool invariants", () => {
   let h: Harness;
   let tools: Tool[];
@@ -24,6 +28,10 @@ describe("tool invariants", () => {
     }
   };
 
+  it("tools/list (the default selection) shows every tool in ALL_TOOLS", () => {
+    expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
+  });
+
   it(
     "names are snake_case verb_noun",
     each((tool) => expect(tool.name).toMatch(/^[a-z]+(_[a-z]+)+$/)),
@@ -32,7 +40,7 @@ describe("tool invariants", () => {
   it(
     "has a title, a description and all four annotation hints",
     each((tool) => {
-      expect(tool.title).toEqual(expect.any(String));
+      expect(tool.title, "title").toMatch(/\S/);
       expect(tool.description?.length).toBeGreaterThan(20);
       const a = tool.annotations ?? {};
       for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]) {
@@ -64,7 +72,11 @@ describe("tool invariants", () => {
     expect(tools.length).toBeGreaterThan(0);
     for (const tool of tools) {
       h.emu.clearRequests();
-      const result = await h.call(tool.name, { invitationId: "inv_1" });
+      // With the tool's valid arguments, so that the unknown one is the only fault.
+      const result = await h.call(tool.name, {
+        ...toolCase(tool.name).args,
+        invitationId: "inv_1",
+      });
       expect(result.isError, tool.name).toBe(true);
       expect(result.structuredContent, tool.name).toBeUndefined();
       const text = textOf(result);

@@ -1,10 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ADMIN, acmeSeed, MEMBER, ORG } from "../helpers/acme.js";
 import { type Harness, jsonBlock, startHarness, textOf } from "../helpers/harness.js";
 
 const DAY = 86_400_000;
-const ORG = "org_acme000001";
-const ADMIN = "user_admin00001";
-const MEMBER = "user_member0001";
 const VIEW_KEYS = [
   "created_at",
   "email_address",
@@ -39,23 +37,7 @@ describe("organization invitation tools", () => {
 
   beforeEach(async () => {
     h = await startHarness({
-      seed: {
-        users: [
-          { id: ADMIN, email_address: "admin@acme.test" },
-          { id: MEMBER, email_address: "member@acme.test" },
-        ],
-        organizations: [
-          {
-            id: ORG,
-            name: "Acme",
-            members: [
-              { user_id: ADMIN, role: "org:admin" },
-              { user_id: MEMBER, role: "org:member" },
-            ],
-          },
-          { id: "org_other000001", name: "Other" },
-        ],
-      },
+      seed: acmeSeed({ organizations: [{ id: "org_other000001", name: "Other" }] }),
     });
     const now = Date.now();
     pending = h.emu.addOrganizationInvitation({

@@ -1,5 +1,6 @@
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "../helpers/acme.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /**
@@ -8,37 +9,16 @@ import { type Harness, startHarness, textOf } from "../helpers/harness.js";
  * invitations count), the last admin. Each refusal changes nothing and is named as what it is.
  */
 
-const ORG = "org_acme000001";
-const ADMIN = "user_admin00001";
-const MEMBER = "user_member0001";
-const OUTSIDER = "user_outside001";
-
 describe("organization rules Clerk enforces", () => {
   let h: Harness;
   const statuses = () => h.emu.requests.map((r) => `${r.method} ${r.status}`);
 
   beforeEach(async () => {
     h = await startHarness({
-      seed: {
-        users: [
-          { id: ADMIN, email_address: "admin@acme.test" },
-          { id: MEMBER, email_address: "member@acme.test" },
-          { id: OUTSIDER, email_address: "out@else.test" },
-        ],
-        organizations: [
-          {
-            id: ORG,
-            name: "Acme",
-            slug: "acme",
-            max_allowed_memberships: 3,
-            members: [
-              { user_id: ADMIN, role: "org:admin" },
-              { user_id: MEMBER, role: "org:member" },
-            ],
-          },
-        ],
+      seed: acmeSeed({
+        acme: { max_allowed_memberships: 3 },
         organization_invitations: [{ organization_id: ORG, email_address: "new@acme.test" }],
-      },
+      }),
     });
     h.emu.clearRequests();
   });

@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "../helpers/acme.js";
 import { type Harness, jsonBlock, startHarness, textOf } from "../helpers/harness.js";
 
-const ORG = "org_acme000001";
 const OTHER = "org_other00001";
-const ADMIN = "user_admin00001";
-const MEMBER = "user_member0001";
-const OUTSIDER = "user_outside001";
 const T0 = Date.UTC(2026, 0, 1);
 
 describe("organization tools", () => {
@@ -14,30 +11,21 @@ describe("organization tools", () => {
 
   beforeEach(async () => {
     h = await startHarness({
-      seed: {
-        users: [
-          { id: ADMIN, email_address: "admin@acme.test", first_name: "Ada", last_name: "Admin" },
-          { id: MEMBER, email_address: "member@acme.test" },
-          { id: OUTSIDER, email_address: "out@else.test" },
-        ],
-        organizations: [
-          {
-            id: ORG,
-            name: "Acme",
-            slug: "acme",
-            created_at: T0,
-            max_allowed_memberships: 10,
-            public_metadata: { plan: "pro" },
-            private_metadata: { crm: "c-1" },
-            members: [
-              { user_id: ADMIN, role: "org:admin", created_at: T0 },
-              { user_id: MEMBER, role: "org:member", created_at: T0 + 1 },
-            ],
-          },
-          { id: OTHER, name: "Other Co", slug: "other", created_at: T0 + 5 },
-        ],
+      seed: acmeSeed({
+        admin: { first_name: "Ada", last_name: "Admin" },
+        acme: {
+          created_at: T0,
+          max_allowed_memberships: 10,
+          public_metadata: { plan: "pro" },
+          private_metadata: { crm: "c-1" },
+          members: [
+            { user_id: ADMIN, role: "org:admin", created_at: T0 },
+            { user_id: MEMBER, role: "org:member", created_at: T0 + 1 },
+          ],
+        },
+        organizations: [{ id: OTHER, name: "Other Co", slug: "other", created_at: T0 + 5 }],
         organization_invitations: [{ organization_id: ORG, email_address: "new@acme.test" }],
-      },
+      }),
     });
     h.emu.clearRequests();
   });

@@ -94,7 +94,7 @@ const CASES: Case[] = [
     /needs at least one of public_metadata, private_metadata or unsafe_metadata.*Nothing was sent to Clerk/,
   ],
   ["limit 101", "list_users", { limit: 101 }, /<=100 at limit/],
-  ["limit 0", "list_users", { limit: 0 }, />=1 at limit/],
+  ["limit 0", "list_users", { limit: 0 }, /limit from 1 to 100 at limit/],
   ["limit 2.5", "list_users", { limit: 2.5 }, /expected int, received number at limit/],
   ["offset -1", "list_users", { offset: -1 }, /offset from 0 to 1000000 at offset/],
   ["empty query", "list_users", { query: "" }, /expected 1 to 256 characters at query/],

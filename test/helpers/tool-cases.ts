@@ -1,0 +1,101 @@
+import type * as z from "zod";
+import type { SeedData } from "../../emulator/index.js";
+import { ALL_TOOLS, type ToolName } from "../../src/tools/registry.js";
+import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "./acme.js";
+
+/**
+ * One valid call per tool, for the checks that must hold for every tool (the key never leaks,
+ * every request is under the attempt timeout, crafted IDs send nothing, unknown arguments are
+ * refused) and for any other every-tool table. Keyed by `ToolName`, so a tool added to
+ * ALL_TOOLS without a case here is a type error; `missingToolCases` is the same check at run
+ * time (test/tools/tool-cases.test.ts), and `toolCase` fails a tool's test when its case is
+ * missing.
+ *
+ * Adding a tool: add its case, with arguments that succeed against TOOL_SEED (extend the seed
+ * if the tool needs data of a new kind). test/tools/tool-cases.test.ts proves that they do.
+ */
+
+export const INV = "inv_pending0001";
+export const INV2 = "inv_pending0002";
+export const ORGINV = "orginv_pending01";
+
+/** What the cases' arguments refer to: Acme (test/helpers/acme.ts) and pending invitations. */
+export const TOOL_SEED: SeedData = acmeSeed({
+  invitations: [
+    { id: INV, email_address: "pending1@example.com" },
+    { id: INV2, email_address: "pending2@example.com" },
+  ],
+  organization_invitations: [
+    { id: ORGINV, organization_id: ORG, email_address: "pending@acme.test" },
+  ],
+});
+
+type ToolOf<N extends ToolName> = Extract<(typeof ALL_TOOLS)[number], { name: N }>;
+
+/** The arguments a tool takes, as a client sends them (so the compiler checks each case). */
+export type ArgsOf<N extends ToolName> = z.input<z.ZodObject<ToolOf<N>["input"]>>;
+
+export interface ToolCase<A = Record<string, unknown>> {
+  /** Arguments that succeed against a fresh emulator seeded with TOOL_SEED. */
+  args: A;
+}
+
+export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
+  revoke_invitation: { args: { invitation_id: INV } },
+  list_invitations: { args: {} },
+  create_invitation: { args: { email_address: "new1@example.com" } },
+  create_invitations: { args: { email_addresses: ["new2@example.com", "new3@example.com"] } },
+  revoke_invitations: { args: { invitation_ids: [INV, INV2] } },
+  list_organization_invitations: { args: { organization_id: ORG } },
+  get_organization_invitation: { args: { organization_id: ORG, invitation_id: ORGINV } },
+  create_organization_invitation: {
+    args: { organization_id: ORG, email_address: "new4@example.com", role: "org:member" },
+  },
+  revoke_organization_invitation: {
+    args: { organization_id: ORG, invitation_id: ORGINV, requesting_user_id: ADMIN },
+  },
+  list_users: { args: {} },
+  get_user: { args: { user_id: MEMBER } },
+  update_user_metadata: { args: { user_id: MEMBER, public_metadata: { plan: "pro" } } },
+  ban_user: { args: { user_id: MEMBER } },
+  unban_user: { args: { user_id: MEMBER } },
+  list_organizations: { args: {} },
+  get_organization: { args: { organization_id: ORG } },
+  create_organization: { args: { name: "Globex", created_by: ADMIN } },
+  update_organization: { args: { organization_id: ORG, name: "Acme Corp" } },
+  update_organization_metadata: {
+    args: { organization_id: ORG, public_metadata: { plan: "pro" } },
+  },
+  delete_organization: { args: { organization_id: ORG } },
+  list_organization_memberships: { args: { organization_id: ORG } },
+  create_organization_membership: {
+    args: { organization_id: ORG, user_id: OUTSIDER, role: "org:member" },
+  },
+  update_organization_membership: {
+    args: { organization_id: ORG, user_id: MEMBER, role: "org:admin" },
+  },
+  delete_organization_membership: { args: { organization_id: ORG, user_id: MEMBER } },
+};
+
+/** Every tool name in ALL_TOOLS, in its order. */
+export const TOOL_NAMES: string[] = ALL_TOOLS.map((t) => t.name);
+
+/** Tools in ALL_TOOLS without a case, and cases naming no tool. */
+export function missingToolCases(): { withoutCase: string[]; withoutTool: string[] } {
+  const cases = Object.keys(TOOL_CASES);
+  return {
+    withoutCase: TOOL_NAMES.filter((n) => !cases.includes(n)),
+    withoutTool: cases.filter((n) => !TOOL_NAMES.includes(n)),
+  };
+}
+
+/** The case of `name`; throws, naming this file, when the tool has none. */
+export function toolCase(name: string): ToolCase {
+  const found = (TOOL_CASES as Record<string, ToolCase | undefined>)[name];
+  if (!found) {
+    throw new Error(
+      `${name} has no case in test/helpers/tool-cases.ts: add one with arguments that succeed against TOOL_SEED`,
+    );
+  }
+  return found;
+}
