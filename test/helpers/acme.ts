@@ -20,6 +20,8 @@ export interface AcmeSeedOptions {
   outsider?: Partial<SeedUser>;
   /** Whether the outsider exists (default true). */
   withOutsider?: boolean;
+  /** More users, seeded after the outsider. */
+  users?: SeedUser[];
   /** Seeded after Acme. */
   organizations?: SeedOrganization[];
   invitations?: SeedData["invitations"];
@@ -35,6 +37,7 @@ export function acmeSeed(opts: AcmeSeedOptions = {}): SeedData {
   if (opts.withOutsider !== false) {
     users.push({ id: OUTSIDER, email_address: "out@else.test", ...opts.outsider });
   }
+  users.push(...(opts.users ?? []));
   return {
     users,
     organizations: [

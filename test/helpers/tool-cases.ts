@@ -1,7 +1,8 @@
 import type * as z from "zod";
-import type { SeedData } from "../../emulator/index.js";
+import type { Emulator, SeedData } from "../../emulator/index.js";
 import { ALL_TOOLS, type ToolName } from "../../src/tools/registry.js";
 import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "./acme.js";
+import { api, dataOf, roleOf } from "./emulator-api.js";
 
 /**
  * One valid call per tool, for the checks that must hold for every tool (the key never leaks,
@@ -12,15 +13,18 @@ import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "./acme.js";
  * missing.
  *
  * Adding a tool: add its case, with arguments that succeed against TOOL_SEED (extend the seed
- * if the tool needs data of a new kind). test/tools/tool-cases.test.ts proves that they do.
+ * if the tool needs data of a new kind). test/tools/tool-cases.test.ts proves that they do. A
+ * write tool also declares `lost`, for the lost-answer table (test/tools/lost-answers.test.ts).
  */
 
 export const INV = "inv_pending0001";
 export const INV2 = "inv_pending0002";
 export const ORGINV = "orginv_pending01";
+export const BANNED = "user_banned0001";
 
 /** What the cases' arguments refer to: Acme (test/helpers/acme.ts) and pending invitations. */
 export const TOOL_SEED: SeedData = acmeSeed({
+  users: [{ id: BANNED, email_address: "banned@else.test", banned: true }],
   invitations: [
     { id: INV, email_address: "pending1@example.com" },
     { id: INV2, email_address: "pending2@example.com" },
@@ -38,43 +42,180 @@ export type ArgsOf<N extends ToolName> = z.input<z.ZodObject<ToolOf<N>["input"]>
 export interface ToolCase<A = Record<string, unknown>> {
   /** Arguments that succeed against a fresh emulator seeded with TOOL_SEED. */
   args: A;
+  /** Write tools: how the lost-answer table holds this call's write and reads its effect. */
+  lost?: LostAnswerCase<A>;
+}
+
+/**
+ * A write tool's entry in the lost-answer table: Clerk holds `write` past the attempt timeout,
+ * then applies it or never does, and `applied` reads Clerk's state afterwards.
+ */
+export interface LostAnswerCase<A = Record<string, unknown>> {
+  /** Arguments for this table, when `args` would not change anything (e.g. unban a banned user). */
+  args?: A;
+  /** The request that changes state, as the emulator sees it (path without the query). */
+  write: { method: string; path: string };
+  /** `state`: repeated after a lost answer; `create`: looked up instead. */
+  kind: "state" | "create";
+  /** Whether Clerk's state shows the change. */
+  applied(emu: Emulator): Promise<boolean>;
 }
 
 export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
-  revoke_invitation: { args: { invitation_id: INV } },
+  revoke_invitation: {
+    args: { invitation_id: INV },
+    lost: {
+      write: { method: "POST", path: `/v1/invitations/${INV}/revoke` },
+      kind: "state",
+      applied: async (emu) => emu.getInvitation(INV)?.status === "revoked",
+    },
+  },
   list_invitations: { args: {} },
-  create_invitation: { args: { email_address: "new1@example.com" } },
-  create_invitations: { args: { email_addresses: ["new2@example.com", "new3@example.com"] } },
-  revoke_invitations: { args: { invitation_ids: [INV, INV2] } },
+  create_invitation: {
+    args: { email_address: "new1@example.com" },
+    lost: {
+      write: { method: "POST", path: "/v1/invitations" },
+      kind: "create",
+      applied: async (emu) =>
+        dataOf(await api(emu, "/v1/invitations?query=new1%40example.com")).length === 1,
+    },
+  },
+  create_invitations: {
+    args: { email_addresses: ["new2@example.com", "new3@example.com"] },
+    lost: {
+      write: { method: "POST", path: "/v1/invitations/bulk" },
+      kind: "create",
+      applied: async (emu) =>
+        dataOf(await api(emu, "/v1/invitations?query=example.com&status=pending")).filter((i) =>
+          /^new[23]@/.test(String(i.email_address)),
+        ).length === 2,
+    },
+  },
+  revoke_invitations: {
+    args: { invitation_ids: [INV, INV2] },
+    lost: {
+      args: { invitation_ids: [INV2] },
+      write: { method: "POST", path: `/v1/invitations/${INV2}/revoke` },
+      kind: "state",
+      applied: async (emu) => emu.getInvitation(INV2)?.status === "revoked",
+    },
+  },
   list_organization_invitations: { args: { organization_id: ORG } },
   get_organization_invitation: { args: { organization_id: ORG, invitation_id: ORGINV } },
   create_organization_invitation: {
     args: { organization_id: ORG, email_address: "new4@example.com", role: "org:member" },
+    lost: {
+      write: { method: "POST", path: `/v1/organizations/${ORG}/invitations` },
+      kind: "create",
+      applied: async (emu) =>
+        dataOf(await api(emu, `/v1/organizations/${ORG}/invitations?status=pending`)).some(
+          (i) => i.email_address === "new4@example.com",
+        ),
+    },
   },
   revoke_organization_invitation: {
     args: { organization_id: ORG, invitation_id: ORGINV, requesting_user_id: ADMIN },
+    lost: {
+      write: { method: "POST", path: `/v1/organizations/${ORG}/invitations/${ORGINV}/revoke` },
+      kind: "state",
+      applied: async (emu) => emu.getOrganizationInvitation(ORGINV)?.status === "revoked",
+    },
   },
   list_users: { args: {} },
   get_user: { args: { user_id: MEMBER } },
-  update_user_metadata: { args: { user_id: MEMBER, public_metadata: { plan: "pro" } } },
-  ban_user: { args: { user_id: MEMBER } },
-  unban_user: { args: { user_id: MEMBER } },
+  update_user_metadata: {
+    args: { user_id: MEMBER, public_metadata: { plan: "pro" } },
+    lost: {
+      write: { method: "PATCH", path: `/v1/users/${MEMBER}/metadata` },
+      kind: "state",
+      applied: async (emu) =>
+        (emu.getUser(MEMBER)?.public_metadata as Record<string, unknown>)?.plan === "pro",
+    },
+  },
+  ban_user: {
+    args: { user_id: MEMBER },
+    lost: {
+      write: { method: "POST", path: `/v1/users/${MEMBER}/ban` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(MEMBER)?.banned === true,
+    },
+  },
+  unban_user: {
+    args: { user_id: MEMBER },
+    lost: {
+      args: { user_id: BANNED },
+      write: { method: "POST", path: `/v1/users/${BANNED}/unban` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(BANNED)?.banned === false,
+    },
+  },
   list_organizations: { args: {} },
   get_organization: { args: { organization_id: ORG } },
-  create_organization: { args: { name: "Globex", created_by: ADMIN } },
-  update_organization: { args: { organization_id: ORG, name: "Acme Corp" } },
+  create_organization: {
+    args: { name: "Globex", created_by: ADMIN },
+    lost: {
+      write: { method: "POST", path: "/v1/organizations" },
+      kind: "create",
+      applied: async (emu) =>
+        dataOf(await api(emu, "/v1/organizations?query=Globex")).some((o) => o.name === "Globex"),
+    },
+  },
+  update_organization: {
+    args: { organization_id: ORG, name: "Acme Corp" },
+    lost: {
+      write: { method: "PATCH", path: `/v1/organizations/${ORG}` },
+      kind: "state",
+      applied: async (emu) =>
+        ((await api(emu, `/v1/organizations/${ORG}`)).body as { name: string }).name ===
+        "Acme Corp",
+    },
+  },
   update_organization_metadata: {
     args: { organization_id: ORG, public_metadata: { plan: "pro" } },
+    lost: {
+      write: { method: "PATCH", path: `/v1/organizations/${ORG}/metadata` },
+      kind: "state",
+      applied: async (emu) =>
+        (
+          (await api(emu, `/v1/organizations/${ORG}`)).body as {
+            public_metadata: Record<string, unknown>;
+          }
+        ).public_metadata.plan === "pro",
+    },
   },
-  delete_organization: { args: { organization_id: ORG } },
+  delete_organization: {
+    args: { organization_id: ORG },
+    lost: {
+      write: { method: "DELETE", path: `/v1/organizations/${ORG}` },
+      kind: "state",
+      applied: async (emu) => (await api(emu, `/v1/organizations/${ORG}`)).status === 404,
+    },
+  },
   list_organization_memberships: { args: { organization_id: ORG } },
   create_organization_membership: {
     args: { organization_id: ORG, user_id: OUTSIDER, role: "org:member" },
+    lost: {
+      write: { method: "POST", path: `/v1/organizations/${ORG}/memberships` },
+      kind: "create",
+      applied: async (emu) => (await roleOf(emu, ORG, OUTSIDER)) === "org:member",
+    },
   },
   update_organization_membership: {
     args: { organization_id: ORG, user_id: MEMBER, role: "org:admin" },
+    lost: {
+      write: { method: "PATCH", path: `/v1/organizations/${ORG}/memberships/${MEMBER}` },
+      kind: "state",
+      applied: async (emu) => (await roleOf(emu, ORG, MEMBER)) === "org:admin",
+    },
   },
-  delete_organization_membership: { args: { organization_id: ORG, user_id: MEMBER } },
+  delete_organization_membership: {
+    args: { organization_id: ORG, user_id: MEMBER },
+    lost: {
+      write: { method: "DELETE", path: `/v1/organizations/${ORG}/memberships/${MEMBER}` },
+      kind: "state",
+      applied: async (emu) => (await roleOf(emu, ORG, MEMBER)) === undefined,
+    },
+  },
 };
 
 /** Every tool name in ALL_TOOLS, in its order. */

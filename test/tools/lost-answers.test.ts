@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
-import type { Emulator, SeedData } from "../../emulator/index.js";
 import { isWriteTool } from "../../src/safety/selection.js";
 import { ALL_TOOLS } from "../../src/tools/registry.js";
+import { ADMIN } from "../helpers/acme.js";
+import { api } from "../helpers/emulator-api.js";
 import { startHarness, textOf } from "../helpers/harness.js";
+import { type LostAnswerCase, TOOL_SEED, toolCase } from "../helpers/tool-cases.js";
 
 /**
  * The lost-answer rule over every write tool. Clerk holds the write's answer past the attempt
@@ -24,208 +26,29 @@ const TIMEOUT_MS = 150;
 /** Clerk applies the held request this long after it arrived: after the attempt timed out. */
 const APPLY_AFTER_MS = 250;
 
-const ORG = "org_acme000001";
-const ADMIN = "user_admin00001";
-const MEMBER = "user_member0001";
-const OUTSIDER = "user_outside001";
-const BANNED = "user_banned0001";
-const INV = "inv_pending0001";
-const INV2 = "inv_pending0002";
-const ORGINV = "orginv_pending01";
-
-const SEED: SeedData = {
-  users: [
-    { id: ADMIN, email_address: "admin@acme.test" },
-    { id: MEMBER, email_address: "member@acme.test" },
-    { id: OUTSIDER, email_address: "out@else.test" },
-    { id: BANNED, email_address: "banned@else.test", banned: true },
-  ],
-  organizations: [
-    {
-      id: ORG,
-      name: "Acme",
-      slug: "acme",
-      members: [
-        { user_id: ADMIN, role: "org:admin" },
-        { user_id: MEMBER, role: "org:member" },
-      ],
-    },
-  ],
-  invitations: [
-    { id: INV, email_address: "ada@example.com" },
-    { id: INV2, email_address: "bo@example.com" },
-  ],
-  organization_invitations: [
-    { id: ORGINV, organization_id: ORG, email_address: "cy@example.com", role: "org:member" },
-  ],
-};
-
-/** A GET against the emulator over HTTP, as Clerk's API answers it. */
-async function api(emu: Emulator, path: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${emu.url}${path}`, {
-    headers: { Authorization: `Bearer ${emu.secretKey}` },
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-/** The items of a list answer: Clerk sends a bare array unless `paginated=true` is asked for. */
-const dataOf = (r: { body: unknown }): Array<Record<string, unknown>> =>
-  Array.isArray(r.body) ? r.body : (r.body as { data: Array<Record<string, unknown>> }).data;
-
-interface LostCase {
-  /** The tool; a case name may add words after it (variants of one tool). */
+interface Row extends LostAnswerCase {
   tool: string;
   args: Record<string, unknown>;
-  /** The write request Clerk holds. */
-  write: { method: string; path: string };
-  /** Writes that only set state are repeated; creates are looked up. */
-  kind: "state" | "create";
-  /** Whether Clerk's state now shows the change. */
-  applied(emu: Emulator): Promise<boolean>;
 }
 
-const CASES: Record<string, LostCase> = {
-  revoke_invitation: {
-    tool: "revoke_invitation",
-    args: { invitation_id: INV },
-    write: { method: "POST", path: `/v1/invitations/${INV}/revoke` },
-    kind: "state",
-    applied: async (emu) => emu.getInvitation(INV)?.status === "revoked",
-  },
-  revoke_invitations: {
-    tool: "revoke_invitations",
-    args: { invitation_ids: [INV2] },
-    write: { method: "POST", path: `/v1/invitations/${INV2}/revoke` },
-    kind: "state",
-    applied: async (emu) => emu.getInvitation(INV2)?.status === "revoked",
-  },
-  create_invitation: {
-    tool: "create_invitation",
-    args: { email_address: "new@example.com", notify: false },
-    write: { method: "POST", path: "/v1/invitations" },
-    kind: "create",
-    applied: async (emu) =>
-      dataOf(await api(emu, "/v1/invitations?query=new%40example.com")).length === 1,
-  },
-  create_invitations: {
-    tool: "create_invitations",
-    args: { email_addresses: ["n1@example.com", "n2@example.com"], notify: false },
-    write: { method: "POST", path: "/v1/invitations/bulk" },
-    kind: "create",
-    applied: async (emu) =>
-      dataOf(await api(emu, "/v1/invitations?query=example.com&status=pending")).filter((i) =>
-        String(i.email_address).startsWith("n"),
-      ).length === 2,
-  },
-  revoke_organization_invitation: {
-    tool: "revoke_organization_invitation",
-    args: { organization_id: ORG, invitation_id: ORGINV },
-    write: { method: "POST", path: `/v1/organizations/${ORG}/invitations/${ORGINV}/revoke` },
-    kind: "state",
-    applied: async (emu) => emu.getOrganizationInvitation(ORGINV)?.status === "revoked",
-  },
-  create_organization_invitation: {
-    tool: "create_organization_invitation",
-    args: { organization_id: ORG, email_address: "oi@example.com", role: "org:member" },
-    write: { method: "POST", path: `/v1/organizations/${ORG}/invitations` },
-    kind: "create",
-    applied: async (emu) =>
-      dataOf(await api(emu, `/v1/organizations/${ORG}/invitations?status=pending`)).some(
-        (i) => i.email_address === "oi@example.com",
-      ),
-  },
-  ban_user: {
-    tool: "ban_user",
-    args: { user_id: MEMBER },
-    write: { method: "POST", path: `/v1/users/${MEMBER}/ban` },
-    kind: "state",
-    applied: async (emu) => emu.getUser(MEMBER)?.banned === true,
-  },
-  unban_user: {
-    tool: "unban_user",
-    args: { user_id: BANNED },
-    write: { method: "POST", path: `/v1/users/${BANNED}/unban` },
-    kind: "state",
-    applied: async (emu) => emu.getUser(BANNED)?.banned === false,
-  },
-  update_user_metadata: {
-    tool: "update_user_metadata",
-    args: { user_id: MEMBER, public_metadata: { plan: "pro" } },
-    write: { method: "PATCH", path: `/v1/users/${MEMBER}/metadata` },
-    kind: "state",
-    applied: async (emu) =>
-      (emu.getUser(MEMBER)?.public_metadata as Record<string, unknown>)?.plan === "pro",
-  },
-  create_organization: {
-    tool: "create_organization",
-    args: { name: "Globex", slug: "globex" },
-    write: { method: "POST", path: "/v1/organizations" },
-    kind: "create",
-    applied: async (emu) => (await api(emu, "/v1/organizations/globex")).status === 200,
-  },
-  "create_organization without a slug": {
-    tool: "create_organization",
-    args: { name: "Initech", created_by: ADMIN },
-    write: { method: "POST", path: "/v1/organizations" },
-    kind: "create",
-    applied: async (emu) =>
-      dataOf(await api(emu, "/v1/organizations?query=Initech")).some((o) => o.name === "Initech"),
-  },
-  update_organization: {
-    tool: "update_organization",
-    args: { organization_id: ORG, name: "Acme Two" },
-    write: { method: "PATCH", path: `/v1/organizations/${ORG}` },
-    kind: "state",
-    applied: async (emu) =>
-      ((await api(emu, `/v1/organizations/${ORG}`)).body as { name: string }).name === "Acme Two",
-  },
-  update_organization_metadata: {
-    tool: "update_organization_metadata",
-    args: { organization_id: ORG, public_metadata: { tier: "gold" } },
-    write: { method: "PATCH", path: `/v1/organizations/${ORG}/metadata` },
-    kind: "state",
-    applied: async (emu) =>
-      (
-        (await api(emu, `/v1/organizations/${ORG}`)).body as {
-          public_metadata: Record<string, unknown>;
-        }
-      ).public_metadata.tier === "gold",
-  },
-  delete_organization: {
-    tool: "delete_organization",
-    args: { organization_id: ORG },
-    write: { method: "DELETE", path: `/v1/organizations/${ORG}` },
-    kind: "state",
-    applied: async (emu) => (await api(emu, `/v1/organizations/${ORG}`)).status === 404,
-  },
-  create_organization_membership: {
-    tool: "create_organization_membership",
-    args: { organization_id: ORG, user_id: OUTSIDER, role: "org:member" },
-    write: { method: "POST", path: `/v1/organizations/${ORG}/memberships` },
-    kind: "create",
-    applied: async (emu) => (await roleOf(emu, OUTSIDER)) === "org:member",
-  },
-  update_organization_membership: {
-    tool: "update_organization_membership",
-    args: { organization_id: ORG, user_id: MEMBER, role: "org:admin" },
-    write: { method: "PATCH", path: `/v1/organizations/${ORG}/memberships/${MEMBER}` },
-    kind: "state",
-    applied: async (emu) => (await roleOf(emu, MEMBER)) === "org:admin",
-  },
-  delete_organization_membership: {
-    tool: "delete_organization_membership",
-    args: { organization_id: ORG, user_id: MEMBER },
-    write: { method: "DELETE", path: `/v1/organizations/${ORG}/memberships/${MEMBER}` },
-    kind: "state",
-    applied: async (emu) => (await roleOf(emu, MEMBER)) === undefined,
-  },
-};
+/** Every write tool's case (test/helpers/tool-cases.ts), by tool name. */
+const ROWS: Array<[string, Row]> = ALL_TOOLS.filter(isWriteTool).flatMap((tool) => {
+  const c = toolCase(tool.name);
+  if (!c.lost) return [];
+  return [[tool.name, { tool: tool.name, ...c.lost, args: c.lost.args ?? c.args }]];
+});
 
-async function roleOf(emu: Emulator, user_id: string): Promise<string | undefined> {
-  const page = dataOf(await api(emu, `/v1/organizations/${ORG}/memberships?limit=100`));
-  const m = page.find((x) => (x.public_user_data as { user_id: string }).user_id === user_id);
-  return m?.role as string | undefined;
-}
+/** A create settled by name, not by a slug or an email address. */
+ROWS.push([
+  "create_organization with a slug",
+  {
+    tool: "create_organization",
+    args: { name: "Initech", slug: "initech", created_by: ADMIN },
+    write: { method: "POST", path: "/v1/organizations" },
+    kind: "create",
+    applied: async (emu) => (await api(emu, "/v1/organizations/initech")).status === 200,
+  },
+]);
 
 /** Words no result may say unless Clerk's final state shows nothing was done. */
 const DENIES =
@@ -241,19 +64,18 @@ function bulkCounts(result: CallToolResult): Record<string, number> | undefined 
 }
 
 describe("every write tool has a lost-answer case", () => {
-  it("the table names every write tool the server has", () => {
+  it("each write tool's case in test/helpers/tool-cases.ts declares `lost`", () => {
     const writes = ALL_TOOLS.filter(isWriteTool).map((t) => t.name);
-    const covered = new Set(Object.values(CASES).map((c) => c.tool));
-    expect(writes.filter((name) => !covered.has(name))).toEqual([]);
+    expect(writes.filter((name) => !toolCase(name).lost)).toEqual([]);
   });
 });
 
-describe.concurrent.each(Object.entries(CASES))("%s, when Clerk's answer is lost", (_name, c) => {
+describe.concurrent.each(ROWS)("%s, when Clerk's answer is lost", (_name, c) => {
   const run = async (variant: "applied later" | "never applied") => {
     const dir = mkdtempSync(join(tmpdir(), "clerk-lost-"));
     const audit = join(dir, "audit.jsonl");
     const h = await startHarness({
-      seed: SEED,
+      seed: TOOL_SEED,
       config: { timeoutMs: TIMEOUT_MS, auditLog: audit },
       retry: { settleDelaysMs: [0, 150, 300] },
     });

@@ -54,7 +54,12 @@ const CASES: Case[] = [
     { organization_id: ORG, limit: 101 },
     /<=100 at limit/,
   ],
-  ["limit 0", "list_organization_invitations", { organization_id: ORG, limit: 0 }, /limit from 1 to 100 at limit/],
+  [
+    "limit 0",
+    "list_organization_invitations",
+    { organization_id: ORG, limit: 0 },
+    /limit from 1 to 100 at limit/,
+  ],
   [
     "offset -1",
     "list_organization_invitations",
