@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "./tools/toolsets.js";
 
 /**
  * Configuration from the environment and the command line. Pure: takes `env` and `argv`,
@@ -122,15 +123,34 @@ const FLAG_OPTIONS = {
   "no-confirm": { type: "boolean" },
 } as const;
 
+/** "all", or the default toolsets by name when some are opt-in. */
+function defaultToolsetsText(): string {
+  return DEFAULT_TOOLSETS.length === TOOLSET_NAMES.length ? "all" : DEFAULT_TOOLSETS.join(", ");
+}
+
+/** `names` comma-separated, in lines indented by `indent` and no wider than `width`. */
+function wrapList(names: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const [i, name] of names.entries()) {
+    const word = i < names.length - 1 ? `${name},` : name;
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.map((l) => `${" ".repeat(indent)}${l}`).join("\n");
+}
+
 /** `--help` text. Lists are comma-separated names. */
 export const USAGE = `Usage: clerk-admin-mcp [options]
 
 An MCP server (stdio) for administering a Clerk instance. Each option has an environment
 variable; the option wins over it.
 
-  --toolsets LIST            toolsets to enable (default: all)            CLERK_MCP_TOOLSETS
-                             invitations, organization_invitations, users,
-                             organizations; --toolsets "" enables none
+  --toolsets LIST            ${`toolsets to enable (default: ${defaultToolsetsText()})`.padEnd(45)}CLERK_MCP_TOOLSETS
+${wrapList(TOOLSET_NAMES, 29, 74)}; --toolsets "" enables none
   --tools LIST               single tools to add on top of the toolsets   CLERK_MCP_TOOLS
   --exclude-tools LIST       tools to remove; wins over the two above     CLERK_MCP_EXCLUDE_TOOLS
   --read-only                read-only tools only; wins over all          CLERK_MCP_READ_ONLY

@@ -1,5 +1,6 @@
 import { ConfigError } from "../config.js";
-import type { AnyToolDefinition, Toolset } from "../tools/types.js";
+import { DEFAULT_TOOLSETS, TOOLSET_NAMES, type Toolset } from "../tools/toolsets.js";
+import type { AnyToolDefinition } from "../tools/types.js";
 
 /**
  * Which tools a server registers: `--toolsets`, plus `--tools`, minus `--exclude-tools`, then
@@ -7,17 +8,6 @@ import type { AnyToolDefinition, Toolset } from "../tools/types.js";
  * server at start (ConfigError) rather than being ignored: a typo in `--exclude-tools` would
  * otherwise leave a tool the operator meant to remove.
  */
-
-// `satisfies Record<Toolset, …>` makes the compiler flag a toolset added to the type but not here.
-const TOOLSET_NAMES = {
-  invitations: true,
-  organization_invitations: true,
-  users: true,
-  organizations: true,
-} as const satisfies Record<Toolset, true>;
-
-/** Every toolset name, in a stable order. */
-export const TOOLSETS = Object.keys(TOOLSET_NAMES) as Toolset[];
 
 export interface SelectionOptions {
   toolsets: string[] | undefined;
@@ -47,13 +37,15 @@ export function isWriteTool(tool: AnyToolDefinition): boolean {
 export function selectTools(all: readonly AnyToolDefinition[], opts: SelectionOptions): Selection {
   const toolNames = all.map((t) => t.name);
   const problems = [
-    unknownNames("--toolsets", "CLERK_MCP_TOOLSETS", opts.toolsets ?? [], TOOLSETS),
+    unknownNames("--toolsets", "CLERK_MCP_TOOLSETS", opts.toolsets ?? [], TOOLSET_NAMES),
     unknownNames("--tools", "CLERK_MCP_TOOLS", opts.tools, toolNames),
     unknownNames("--exclude-tools", "CLERK_MCP_EXCLUDE_TOOLS", opts.excludeTools, toolNames),
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0) throw new ConfigError(problems.join(" "));
 
-  const toolsets = opts.toolsets ? TOOLSETS.filter((t) => opts.toolsets?.includes(t)) : TOOLSETS;
+  const toolsets = opts.toolsets
+    ? TOOLSET_NAMES.filter((t) => opts.toolsets?.includes(t))
+    : DEFAULT_TOOLSETS;
   const excluded = new Set(opts.excludeTools);
   const chosen = all.filter(
     (t) => !excluded.has(t.name) && (toolsets.includes(t.toolset) || opts.tools.includes(t.name)),

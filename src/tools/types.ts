@@ -20,8 +20,9 @@ export interface Actor {
 /** The actor of every stdio call. */
 export const LOCAL_OPERATOR: Actor = { kind: "local", id: "local" };
 
-/** The groups an operator can switch on and off (`--toolsets`). */
-export type Toolset = "invitations" | "organization_invitations" | "users" | "organizations";
+import type { Toolset } from "./toolsets.js";
+
+export type { Toolset };
 
 export interface Annotations {
   readOnlyHint: boolean;
