@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { OrganizationId, UserId } from "./clerk/ids.js";
 import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "./tools/toolsets.js";
 
 /**
@@ -43,6 +44,11 @@ export interface Config {
   auditLog: string | undefined;
   /** Ask the human through elicitation before destructive calls; `--no-confirm` turns it off. */
   confirm: boolean;
+  /**
+   * User and organization IDs no write tool may change (`--protect`), each checked against
+   * the strict ID patterns at start; enforced by src/safety/protect.ts.
+   */
+  protectedIds: string[];
 }
 
 /** The operator controls as they are when no flag or variable sets them. */
@@ -54,6 +60,7 @@ export const DEFAULT_CONTROLS = {
   allowProductionWrites: false,
   auditLog: undefined,
   confirm: true,
+  protectedIds: [],
 } satisfies Partial<Config>;
 
 export const DEFAULT_API_URL = "https://api.clerk.com";
@@ -95,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     allowProductionWrites: bool("allow-production-writes"),
     auditLog: auditLog || undefined,
     confirm: !bool("no-confirm"),
+    protectedIds: parseProtected(list("protect") ?? []),
   };
 }
 
@@ -107,9 +115,10 @@ export const CONTROLS = {
   "allow-production-writes": "CLERK_MCP_ALLOW_PRODUCTION_WRITES",
   "audit-log": "CLERK_MCP_AUDIT_LOG",
   "no-confirm": "CLERK_MCP_NO_CONFIRM",
+  protect: "CLERK_MCP_PROTECTED_IDS",
 } as const;
 
-type ListControl = "toolsets" | "tools" | "exclude-tools";
+type ListControl = "toolsets" | "tools" | "exclude-tools" | "protect";
 type BooleanControl = "read-only" | "allow-production-writes" | "no-confirm";
 
 const FLAG_OPTIONS = {
@@ -121,6 +130,7 @@ const FLAG_OPTIONS = {
   "allow-production-writes": { type: "boolean" },
   "audit-log": { type: "string" },
   "no-confirm": { type: "boolean" },
+  protect: { type: "string", multiple: true },
 } as const;
 
 /** "all", or the default toolsets by name when some are opt-in. */
@@ -157,6 +167,7 @@ ${wrapList(TOOLSET_NAMES, 29, 74)}; --toolsets "" enables none
   --allow-production-writes  allow writes with an sk_live_ key            CLERK_MCP_ALLOW_PRODUCTION_WRITES
   --audit-log FILE           append JSON lines for every write call       CLERK_MCP_AUDIT_LOG
   --no-confirm               no question before destructive calls         CLERK_MCP_NO_CONFIRM
+  --protect LIST             user_/org_ IDs no write may change           CLERK_MCP_PROTECTED_IDS
   --help, --version
 
 Environment only:
@@ -183,6 +194,7 @@ interface Flags {
   "allow-production-writes"?: boolean;
   "audit-log"?: string;
   "no-confirm"?: boolean;
+  protect?: string[];
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -226,6 +238,25 @@ function envBoolean(env: Record<string, string | undefined>, name: string): bool
   if (TRUE.has(value)) return true;
   if (FALSE.has(value)) return false;
   throw new ConfigError(`${name} must be true or false (also 1/0, yes/no, on/off).`);
+}
+
+/**
+ * `--protect` entries: each a user or organization ID under the same strict patterns as tool
+ * arguments. Anything else stops the server: an entry that cannot match any argument (an
+ * email address, an invitation ID, a typo) would leave the account the operator meant to
+ * protect unprotected, without a word.
+ */
+function parseProtected(entries: string[]): string[] {
+  const bad = entries.filter(
+    (id) => !UserId.safeParse(id).success && !OrganizationId.safeParse(id).success,
+  );
+  if (bad.length > 0) {
+    const shown = bad.map((id) => JSON.stringify(id.slice(0, 80))).join(", ");
+    throw new ConfigError(
+      `--protect (CLERK_MCP_PROTECTED_IDS) has entr${bad.length > 1 ? "ies" : "y"} ${shown} that ${bad.length > 1 ? "are" : "is"} not a user or organization ID: expected user_… or org_… followed by letters and digits only.`,
+    );
+  }
+  return [...new Set(entries)];
 }
 
 function parseSecretKey(raw: string | undefined): string {
