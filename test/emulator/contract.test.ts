@@ -56,6 +56,7 @@ const UNDOCUMENTED_404 = new Set([
   "post /users/{user_id}/unban",
   "post /users/{user_id}/lock",
   "post /users/{user_id}/unlock",
+  "get /users/{user_id}/organization_memberships",
 ]);
 /**
  * Operations that answer 400 although the spec lists none: Clerk refuses to remove or demote an
@@ -873,6 +874,39 @@ describe.runIf(decision === "run")("emulator contract vs Clerk's OpenAPI spec", 
       role: "org:billing",
     });
     expect(inv.role_name).toBe("Billing");
+  });
+
+  // ---- one user's organizations ----
+
+  it("a user's organization memberships and invitations 200/404", async () => {
+    const USER = "user_personPPPPPPPPPPPPPPPPPPPPP";
+    const OTHER = "org_globexGGGGGGGGGGGGGGGGGGGGG";
+    emu.seed({
+      users: [{ id: USER, email_address: "person@x.test" }],
+      organizations: [
+        { id: OTHER, name: "Globex", members: [{ user_id: USER, role: "org:admin" }] },
+      ],
+      organization_invitations: [
+        { organization_id: OTHER, email_address: "person@x.test", status: "revoked" },
+        { organization_id: OTHER, email_address: "Person@x.test" },
+      ],
+    });
+    const MEMBERSHIPS = "/users/{user_id}/organization_memberships";
+    const mine = await call("get", MEMBERSHIPS, `/v1/users/${USER}/organization_memberships`, 200);
+    expect(mine.total_count).toBe(1);
+    await call("get", MEMBERSHIPS, "/v1/users/user_missing/organization_memberships", 404);
+    const INVITES = "/users/{user_id}/organization_invitations";
+    const all = await call("get", INVITES, `/v1/users/${USER}/organization_invitations`, 200);
+    expect(all.total_count).toBe(2);
+    const pending = await call(
+      "get",
+      INVITES,
+      `/v1/users/${USER}/organization_invitations?status=pending`,
+      200,
+    );
+    expect(pending.total_count).toBe(1);
+    await call("get", INVITES, "/v1/users/user_missing/organization_invitations", 404);
+    await call("get", INVITES, `/v1/users/${USER}/organization_invitations?status=nope`, 422);
   });
 
   // ---- cross-cutting errors ----
