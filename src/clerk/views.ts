@@ -43,6 +43,8 @@ export interface InvitationJson {
   expires_at?: number | null;
   created_at: number;
   updated_at: number;
+  /** Only in a user's list (`/v1/users/{user_id}/organization_invitations`). */
+  public_organization_data?: { name?: string | null } | null;
 }
 
 /** Clerk sends Unix milliseconds; the views send ISO-8601 UTC. */
@@ -119,6 +121,8 @@ export interface OrganizationInvitationJson {
   expires_at?: number | null;
   created_at: number;
   updated_at: number;
+  /** Only in a user's list (`/v1/users/{user_id}/organization_invitations`). */
+  public_organization_data?: { name?: string | null } | null;
 }
 
 /**
@@ -369,7 +373,7 @@ export function organizationView(raw: OrganizationJson): OrganizationView {
 export interface OrganizationMembershipJson {
   id: string;
   role: string;
-  organization: { id: string; name: string };
+  organization: { id: string; name: string; slug?: string | null };
   public_user_data?: {
     user_id: string;
     identifier?: string | null;
@@ -411,4 +415,44 @@ export function membershipView(raw: OrganizationMembershipJson): MembershipView 
 /** `membershipView` plus `organization_id`, for the membership write tools. */
 export function membershipResultView(raw: OrganizationMembershipJson): MembershipResultView {
   return { ...membershipView(raw), organization_id: raw.organization.id };
+}
+
+/** One of a person's memberships, seen from the person: which organization, which role. */
+export const PersonMembershipView = z.object({
+  user_id: z.string(),
+  organization_id: z.string(),
+  organization_name: z.string(),
+  role: z.string(),
+  created_at: Iso,
+});
+export type PersonMembershipView = z.infer<typeof PersonMembershipView>;
+
+/** Projects a membership from `/v1/users/{user_id}/organization_memberships`. */
+export function personMembershipView(
+  raw: OrganizationMembershipJson,
+  user_id: string,
+): PersonMembershipView {
+  return {
+    user_id,
+    organization_id: raw.organization.id,
+    organization_name: raw.organization.name,
+    role: raw.role,
+    created_at: isoTime(raw.created_at),
+  };
+}
+
+/** An organization invitation with its organization's name, as a person's lists show it. */
+export const PersonOrganizationInvitationView = OrganizationInvitationView.extend({
+  organization_name: z.string().nullable(),
+});
+export type PersonOrganizationInvitationView = z.infer<typeof PersonOrganizationInvitationView>;
+
+/** Projects an invitation from `/v1/users/{user_id}/organization_invitations`. */
+export function personOrganizationInvitationView(
+  raw: OrganizationInvitationJson,
+): PersonOrganizationInvitationView {
+  return {
+    ...organizationInvitationView(raw),
+    organization_name: raw.public_organization_data?.name || null,
+  };
 }

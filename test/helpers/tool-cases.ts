@@ -140,6 +140,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       applied: async (emu) => emu.getUser(MEMBER)?.banned === true,
     },
   },
+  find_person: { args: { person: "member@acme.test" } },
   unban_user: {
     args: { user_id: MEMBER },
     lost: {
