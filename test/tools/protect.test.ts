@@ -105,6 +105,13 @@ describe("--protect: what it leaves alone", () => {
     ).toBeFalsy();
   });
 
+  it("names the protected IDs in the server's instructions", async () => {
+    const hh = await harness({ config: { protectedIds: [MEMBER, ORG] } });
+    expect(hh.client.getInstructions()).toContain(
+      `Protected by the operator, so every write to them is refused: ${MEMBER}, ${ORG}.`,
+    );
+  });
+
   it("leaves writes to other targets working", async () => {
     const hh = await harness({ config: { protectedIds: [ADMIN] } });
     expect((await hh.call("ban_user", { user_id: MEMBER })).isError).toBeFalsy();
