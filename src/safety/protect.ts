@@ -4,7 +4,7 @@
  * tool by the write-guard pipeline (src/safety/guard.ts), from the call's arguments alone, so
  * that a refusal sends nothing to Clerk and a new tool needs no code of its own.
  *
- * The rule, by argument name, at any depth (so the items of a bulk tool are checked too):
+ * The rule, by argument name, at the top level and in a bulk tool's items:
  * - `user_id` and `organization_id`, and the lists `user_ids` and `organization_ids`, name the
  *   thing a write changes: its target. A membership is named by both, so protecting either
  *   the user or the organization protects it.
@@ -16,28 +16,36 @@
 const TARGET = new Set(["user_id", "organization_id"]);
 const TARGET_LIST = new Set(["user_ids", "organization_ids"]);
 
-/** Every target ID in `args`, in the order found, without repeats. */
-export function targetsOf(args: unknown): string[] {
+/**
+ * Every target ID in `args`, in the order found, without repeats: the target arguments at the
+ * top level, and in the objects of a top-level list (a bulk tool's items). Other objects, such
+ * as metadata, are values being written, not targets, and are not searched.
+ */
+export function targetsOf(args: Record<string, unknown>): string[] {
   const found = new Set<string>();
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) walk(item);
-      return;
-    }
-    if (typeof value !== "object" || value === null) return;
-    for (const [key, v] of Object.entries(value)) {
+  const scan = (obj: Record<string, unknown>, items: boolean): void => {
+    for (const [key, v] of Object.entries(obj)) {
       if (TARGET.has(key) && typeof v === "string") found.add(v);
       else if (TARGET_LIST.has(key) && Array.isArray(v)) {
         for (const id of v) if (typeof id === "string") found.add(id);
-      } else walk(v);
+      } else if (items && Array.isArray(v)) {
+        for (const item of v) if (isObject(item)) scan(item, false);
+      }
     }
   };
-  walk(args);
+  scan(args, true);
   return [...found];
 }
 
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 /** The targets of `args` that the operator protected; empty when the call may proceed. */
-export function protectedTargets(args: unknown, protectedIds: readonly string[]): string[] {
+export function protectedTargets(
+  args: Record<string, unknown>,
+  protectedIds: readonly string[],
+): string[] {
   if (protectedIds.length === 0) return [];
   const ids = new Set(protectedIds);
   return targetsOf(args).filter((id) => ids.has(id));

@@ -38,13 +38,14 @@ async function harness(opts: HarnessOptions = {}): Promise<Harness> {
 const TARGET_KEYS = new Set(["user_id", "organization_id"]);
 const TARGET_LIST_KEYS = new Set(["user_ids", "organization_ids"]);
 
-function targetsIn(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(targetsIn);
-  if (typeof value !== "object" || value === null) return [];
-  return Object.entries(value).flatMap(([key, v]) => {
+/** The targets named at the top level of `args`, or in the objects of a top-level list. */
+function targetsIn(args: unknown, items = true): string[] {
+  if (typeof args !== "object" || args === null) return [];
+  return Object.entries(args).flatMap(([key, v]) => {
     if (TARGET_KEYS.has(key) && typeof v === "string") return [v];
     if (TARGET_LIST_KEYS.has(key) && Array.isArray(v)) return v.map(String);
-    return targetsIn(v);
+    if (items && Array.isArray(v)) return v.flatMap((item) => targetsIn(item, false));
+    return [];
   });
 }
 
@@ -110,6 +111,15 @@ describe("--protect: what it leaves alone", () => {
     expect(hh.client.getInstructions()).toContain(
       `Protected by the operator, so every write to them is refused: ${MEMBER}, ${ORG}.`,
     );
+  });
+
+  it("does not search metadata: an ID written as a value is not a target", async () => {
+    const hh = await harness({ config: { protectedIds: [ADMIN] } });
+    const result = await hh.call("update_user_metadata", {
+      user_id: MEMBER,
+      public_metadata: { user_id: ADMIN, team: [{ user_id: ADMIN }] },
+    });
+    expect(result.isError, textOf(result)).toBeFalsy();
   });
 
   it("leaves writes to other targets working", async () => {
