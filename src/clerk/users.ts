@@ -1,4 +1,5 @@
-import type { ClerkGateway } from "./client.js";
+import type { User } from "@clerk/backend";
+import type { ClerkClient, ClerkGateway } from "./client.js";
 import { type ClerkFailure, type Found, getById, ToolError } from "./errors.js";
 import { describeFailure } from "./failure-text.js";
 import { type Settled, sendState } from "./outcomes.js";
@@ -117,41 +118,62 @@ export async function updateUserMetadata(
   );
 }
 
-/** What a ban or unban did. */
-export type BanResult =
+/** What setting a flag (ban, unban, lock, unlock) did. */
+export type FlagResult =
   /** `note`: an earlier answer was lost, and the repeat applied it. */
   { outcome: "changed"; user: UserJson; note?: string } | { outcome: "unchanged"; user: UserJson };
 
+/** A flag on a user that Clerk sets and clears with one POST each, and their SDK calls. */
+export type UserFlag = "banned" | "locked";
+
+const FLAG_WRITES: Record<
+  UserFlag,
+  Record<"true" | "false", { verb: string; send: (c: ClerkClient, id: string) => Promise<User> }>
+> = {
+  banned: {
+    true: { verb: "ban", send: (c, id) => c.users.banUser(id) },
+    false: { verb: "unban", send: (c, id) => c.users.unbanUser(id) },
+  },
+  locked: {
+    true: { verb: "lock", send: (c, id) => c.users.lockUser(id) },
+    false: { verb: "unlock", send: (c, id) => c.users.unlockUser(id) },
+  },
+};
+
 /**
- * Bans (`banned: true`) or unbans a user. Looks the user up first, so that a user already in
- * that state is reported as unchanged and no write is sent: the answer to a ban shows the user
- * banned whether or not they were before, so only the lookup can tell.
+ * Sets `banned` (ban, unban) or `locked` (lock, unlock) on a user. Looks the user up first, so
+ * that a user already in that state is reported as unchanged and no write is sent: the answer
+ * to a ban or lock shows the user so whether or not they were before, so only the lookup can
+ * tell.
  * Source: `GET /v1/users/{user_id}`, then `POST /v1/users/{user_id}/ban` (Clerk also ends every
- * session of the user) or `POST /v1/users/{user_id}/unban`.
- * @throws ToolError when the user does not exist (404); ClerkFailure otherwise.
+ * session of the user), `…/unban`, `…/lock` (sign-in is refused until the instance's lockout
+ * duration passes, one hour by default; sessions stay) or `…/unlock`.
+ * @throws ToolError when the user does not exist (404); OutcomeUnknown when no attempt got an
+ *   answer; ClerkFailure otherwise.
  */
-export async function setBanned(
+export async function setFlag(
   clerk: ClerkGateway,
   user_id: string,
-  banned: boolean,
+  flag: UserFlag,
+  value: boolean,
   signal?: AbortSignal,
-): Promise<BanResult> {
+): Promise<FlagResult> {
   const lookup = await getUser(clerk, user_id, signal);
   if (lookup.missing) throw userNotFound(user_id, true, lookup.missing);
   const current = lookup.found;
-  if ((current.banned ?? false) === banned) return { outcome: "unchanged", user: current };
-  const { value, note } = await sendState(
+  if ((current[flag] ?? false) === value) return { outcome: "unchanged", user: current };
+  const { verb, send } = FLAG_WRITES[flag][value ? "true" : "false"];
+  const { value: user, note } = await sendState(
     clerk,
-    async (c) =>
-      rawOf(await (banned ? c.users.banUser(user_id) : c.users.unbanUser(user_id))) as UserJson,
+    async (c) => rawOf(await send(c, user_id)) as UserJson,
     signal,
     {
-      request: `the ${banned ? "ban" : "unban"} of ${user_id}`,
+      request: `the ${verb} of ${user_id}`,
       checkWith: `get_user (${user_id})`,
       refused: (err) => (err.status === 404 ? userNotFound(user_id, true, err) : undefined),
     },
   );
-  return note ? { outcome: "changed", user: value, note } : { outcome: "changed", user: value };
+  return note ? { outcome: "changed", user, note } : { outcome: "changed", user };
 }
 
 /** The user named for a human: `email (First Last, user_…)`, leaving out what Clerk lacks. */

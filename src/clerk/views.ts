@@ -220,6 +220,8 @@ export interface UserJson {
   username?: string | null;
   banned?: boolean;
   locked?: boolean;
+  /** Seconds left of a lock; null when not locked or when the lock does not expire. */
+  lockout_expires_in_seconds?: number | null;
   public_metadata?: Record<string, unknown> | null;
   private_metadata?: Record<string, unknown> | null;
   unsafe_metadata?: Record<string, unknown> | null;

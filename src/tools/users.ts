@@ -4,7 +4,7 @@ import {
   describeUser,
   getUser,
   listUsers,
-  setBanned,
+  setFlag,
   USER_ORDER_BY,
   updateUserMetadata,
   userNotFound,
@@ -142,7 +142,7 @@ export const banUserTool = defineTool({
     return banQuestion((await getUser(clerk, user_id, signal)).found);
   },
   async handler({ user_id }, { clerk, signal }) {
-    const result = await setBanned(clerk, user_id, true, signal);
+    const result = await setFlag(clerk, user_id, "banned", true, signal);
     const who = describeUser(result.user);
     return {
       structured: userView(result.user),
@@ -163,7 +163,7 @@ export const unbanUserTool = defineTool({
   output: UserView.shape,
   annotations: UPDATE,
   async handler({ user_id }, { clerk, signal }) {
-    const result = await setBanned(clerk, user_id, false, signal);
+    const result = await setFlag(clerk, user_id, "banned", false, signal);
     const who = describeUser(result.user);
     // A lockout after failed sign-ins is separate from a ban, and unbanning leaves it.
     const locked = result.user.locked
@@ -179,10 +179,38 @@ export const unbanUserTool = defineTool({
   },
 });
 
+/** How long a lock has left, in words, from Clerk's `lockout_expires_in_seconds`. */
+function lockLeft(user: UserJson): string {
+  const s = user.lockout_expires_in_seconds;
+  return typeof s === "number" ? `for ${Math.ceil(s / 60)} more min` : "until unlocked";
+}
+
+export const lockUserTool = defineTool({
+  name: "lock_user",
+  title: "Lock user",
+  description: "Blocks sign-in until unlock or the lockout expires; sessions stay.",
+  toolset: "users",
+  input: { user_id: UserId },
+  output: UserView.shape,
+  annotations: UPDATE,
+  async handler({ user_id }, { clerk, signal }) {
+    const result = await setFlag(clerk, user_id, "locked", true, signal);
+    const who = describeUser(result.user);
+    return {
+      structured: userView(result.user),
+      summary:
+        result.outcome === "changed"
+          ? `Locked ${who}: they cannot sign in ${lockLeft(result.user)} (unlock_user lifts it). Sessions they already have stay signed in: revoke_user_sessions ends them.${result.note ? ` ${result.note}` : ""}`
+          : `${who} was already locked (${lockLeft(result.user)}); nothing changed.`,
+    };
+  },
+});
+
 export const userTools = [
   listUsersTool,
   getUserTool,
   updateUserMetadataTool,
   banUserTool,
   unbanUserTool,
+  lockUserTool,
 ];

@@ -149,6 +149,14 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       applied: async (emu) => emu.getUser(BANNED)?.banned === false,
     },
   },
+  lock_user: {
+    args: { user_id: MEMBER },
+    lost: {
+      write: { method: "POST", path: `/v1/users/${MEMBER}/lock` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(MEMBER)?.locked === true,
+    },
+  },
   list_organizations: { args: {} },
   get_organization: { args: { organization_id: ORG } },
   create_organization: {

@@ -19,7 +19,7 @@ const crafted: unknown[] = [
   { id: "user_1" },
 ];
 
-const USER_TOOLS = ["get_user", "update_user_metadata", "ban_user", "unban_user"];
+const USER_TOOLS = ["get_user", "update_user_metadata", "ban_user", "unban_user", "lock_user"];
 const patch = { public_metadata: { a: 1 } };
 const baseOf = (tool: string) => (tool === "update_user_metadata" ? patch : {});
 
