@@ -87,7 +87,7 @@ function instructions(config: Config, selection: Selection): string {
     `Administers a Clerk ${config.instance} instance: invitations, users and organizations.`,
     MODE_SENTENCE[writeMode(config)],
     `Enabled toolsets: ${selection.toolsets.join(", ") || "none (single tools only)"}.`,
-    "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization.",
+    "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization, sess_ session.",
     ...(names.has("list_invitations")
       ? ["Use list_invitations to find application invitation IDs before acting on them."]
       : []),

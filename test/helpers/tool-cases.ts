@@ -21,18 +21,29 @@ export const INV = "inv_pending0001";
 export const INV2 = "inv_pending0002";
 export const ORGINV = "orginv_pending01";
 export const BANNED = "user_banned0001";
+export const SESS = "sess_member00001";
+export const SESS2 = "sess_member00002";
 
-/** What the cases' arguments refer to: Acme (test/helpers/acme.ts) and pending invitations. */
-export const TOOL_SEED: SeedData = acmeSeed({
-  users: [{ id: BANNED, email_address: "banned@else.test", banned: true }],
-  invitations: [
-    { id: INV, email_address: "pending1@example.com" },
-    { id: INV2, email_address: "pending2@example.com" },
+/**
+ * What the cases' arguments refer to: Acme (test/helpers/acme.ts), pending invitations, and
+ * two active sessions of the member.
+ */
+export const TOOL_SEED: SeedData = {
+  ...acmeSeed({
+    users: [{ id: BANNED, email_address: "banned@else.test", banned: true }],
+    invitations: [
+      { id: INV, email_address: "pending1@example.com" },
+      { id: INV2, email_address: "pending2@example.com" },
+    ],
+    organization_invitations: [
+      { id: ORGINV, organization_id: ORG, email_address: "pending@acme.test" },
+    ],
+  }),
+  sessions: [
+    { id: SESS, user_id: MEMBER },
+    { id: SESS2, user_id: MEMBER },
   ],
-  organization_invitations: [
-    { id: ORGINV, organization_id: ORG, email_address: "pending@acme.test" },
-  ],
-});
+};
 
 type ToolOf<N extends ToolName> = Extract<(typeof ALL_TOOLS)[number], { name: N }>;
 
@@ -224,6 +235,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       applied: async (emu) => (await roleOf(emu, ORG, MEMBER)) === undefined,
     },
   },
+  list_sessions: { args: { user_id: MEMBER } },
 };
 
 /** Every tool name in ALL_TOOLS, in its order. */
