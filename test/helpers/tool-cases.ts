@@ -2,7 +2,7 @@ import type * as z from "zod";
 import type { Emulator, SeedData } from "../../emulator/index.js";
 import { ALL_TOOLS, type ToolName } from "../../src/tools/registry.js";
 import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "./acme.js";
-import { api, dataOf, roleOf } from "./emulator-api.js";
+import { api, dataOf, roleOf, sessionStatus } from "./emulator-api.js";
 
 /**
  * One valid call per tool, for the checks that must hold for every tool (the key never leaks,
@@ -236,6 +236,22 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
     },
   },
   list_sessions: { args: { user_id: MEMBER } },
+  revoke_session: {
+    args: { session_id: SESS },
+    lost: {
+      write: { method: "POST", path: `/v1/sessions/${SESS}/revoke` },
+      kind: "state",
+      applied: async (emu) => (await sessionStatus(emu, SESS)) === "revoked",
+    },
+  },
+  revoke_user_sessions: {
+    args: { user_id: MEMBER },
+    lost: {
+      write: { method: "POST", path: `/v1/sessions/${SESS}/revoke` },
+      kind: "state",
+      applied: async (emu) => (await sessionStatus(emu, SESS)) === "revoked",
+    },
+  },
 };
 
 /** Every tool name in ALL_TOOLS, in its order. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { api } from "../helpers/emulator-api.js";
+import { sessionStatus } from "../helpers/emulator-api.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
 
 /** The users toolset's lifecycle tools: lock and unlock, update, delete. */
@@ -10,11 +10,6 @@ const NOBODY = "user_nobody00001";
 
 /** Every request as `METHOD path-without-query`, in order. */
 const paths = (h: Harness) => h.emu.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
-
-/** A session's status as Clerk holds it. */
-async function sessionStatus(h: Harness, id: string): Promise<unknown> {
-  return ((await api(h.emu, `/v1/sessions/${id}`)).body as { status: unknown }).status;
-}
 
 describe("users lifecycle tools", () => {
   let h: Harness;
@@ -50,7 +45,7 @@ describe("users lifecycle tools", () => {
       expect(paths(h)).toEqual([`GET /v1/users/${ADA}`, `POST /v1/users/${ADA}/lock`]);
       expect(h.emu.getUser(ADA)?.locked).toBe(true);
       // Clerk's lock leaves sessions as they are.
-      expect(await sessionStatus(h, "sess_ada000000001")).toBe("active");
+      expect(await sessionStatus(h.emu, "sess_ada000000001")).toBe("active");
 
       h.emu.clearRequests();
       const second = await h.call("lock_user", { user_id: ADA });
