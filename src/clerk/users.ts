@@ -2,7 +2,7 @@ import type { User } from "@clerk/backend";
 import type { ClerkClient, ClerkGateway } from "./client.js";
 import { type ClerkFailure, type Found, getById, ToolError } from "./errors.js";
 import { describeFailure } from "./failure-text.js";
-import { type Settled, sendState } from "./outcomes.js";
+import { outcomeUnknown, repeatNote, type Settled, sendState, setState } from "./outcomes.js";
 import { primaryEmail, rawOf, type UserJson } from "./views.js";
 
 /**
@@ -174,6 +174,102 @@ export async function setFlag(
     },
   );
   return note ? { outcome: "changed", user, note } : { outcome: "changed", user };
+}
+
+/** The fields update_user sets, as Clerk's wire names them. */
+export interface UserFieldsPatch {
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  username?: string | undefined;
+  external_id?: string | undefined;
+}
+
+/**
+ * Sets a user's names, username or external ID (only those given). Setting the same values
+ * again ends in the same state, so it is repeated after a lost answer.
+ * Source: `PATCH /v1/users/{user_id}` with `{ first_name, last_name, username, external_id }`.
+ * @returns the user, with a note when an earlier answer was lost.
+ * @throws ToolError when the user does not exist (404) or the username is taken (422
+ *   `form_identifier_exists`); OutcomeUnknown when no attempt got an answer; ClerkFailure
+ *   otherwise.
+ */
+export async function updateUser(
+  clerk: ClerkGateway,
+  user_id: string,
+  patch: UserFieldsPatch,
+  signal?: AbortSignal,
+): Promise<Settled<UserJson>> {
+  return sendState(
+    clerk,
+    async (c) =>
+      rawOf(
+        await c.users.updateUser(user_id, {
+          ...(patch.first_name !== undefined ? { firstName: patch.first_name } : {}),
+          ...(patch.last_name !== undefined ? { lastName: patch.last_name } : {}),
+          ...(patch.username !== undefined ? { username: patch.username } : {}),
+          ...(patch.external_id !== undefined ? { externalId: patch.external_id } : {}),
+        }),
+      ) as UserJson,
+    signal,
+    {
+      request: `the update of ${user_id}`,
+      checkWith: `get_user (${user_id})`,
+      refused: (err) => {
+        if (err.status === 404) return userNotFound(user_id, true, err);
+        if (err.hasCode("form_identifier_exists")) {
+          return new ToolError(
+            `Clerk refused the update: the username ${patch.username ?? ""} is already taken by another user (usernames are compared without case). Nothing changed. list_users finds who has it (query). ${describeFailure(err)}`,
+            err,
+          );
+        }
+        return undefined;
+      },
+    },
+  );
+}
+
+/**
+ * How many organizations the user is a member of (Clerk's total count of their memberships).
+ * Source: `GET /v1/users/{user_id}/organization_memberships?limit=1`.
+ * @throws ClerkFailure.
+ */
+export async function countOrganizationMemberships(
+  clerk: ClerkGateway,
+  user_id: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const page = await clerk.call(
+    (c) => c.users.getOrganizationMembershipList({ userId: user_id, limit: 1 }),
+    { idempotent: true, signal },
+  );
+  return page.totalCount;
+}
+
+/**
+ * Deletes a user with their sessions and organization memberships; this cannot be undone.
+ * Only sets state, so after a lost answer it is repeated (`setState`): a 404 then means it is
+ * gone.
+ * Source: `DELETE /v1/users/{user_id}`.
+ * @returns a note when Clerk's first answer was lost.
+ * @throws ToolError for an unknown user (a 404 with no lost answer before it); OutcomeUnknown
+ *   when no attempt got an answer; ClerkFailure otherwise.
+ */
+export async function deleteUser(
+  clerk: ClerkGateway,
+  user_id: string,
+  signal?: AbortSignal,
+): Promise<{ note?: string }> {
+  const answer = await setState(clerk, (c) => c.users.deleteUser(user_id), signal);
+  if (answer.ok) return answer.lost ? { note: repeatNote(answer.lost, "deleted it") } : {};
+  const { failure, lost } = answer;
+  if (failure.status === 404) {
+    if (!lost) throw userNotFound(user_id, true, failure);
+    return { note: repeatNote(lost, `found ${user_id} gone (Clerk answered 404)`) };
+  }
+  if (failure.outcomeUnknown) {
+    throw outcomeUnknown(`the delete of ${user_id}`, failure, `get_user (${user_id})`);
+  }
+  throw failure;
 }
 
 /** The user named for a human: `email (First Last, user_…)`, leaving out what Clerk lacks. */

@@ -218,6 +218,7 @@ export interface UserJson {
   first_name?: string | null;
   last_name?: string | null;
   username?: string | null;
+  external_id?: string | null;
   banned?: boolean;
   locked?: boolean;
   /** Seconds left of a lock; null when not locked or when the lock does not expire. */

@@ -21,6 +21,7 @@ export const INV = "inv_pending0001";
 export const INV2 = "inv_pending0002";
 export const ORGINV = "orginv_pending01";
 export const BANNED = "user_banned0001";
+export const LOCKED = "user_locked0001";
 export const SESS = "sess_member00001";
 export const SESS2 = "sess_member00002";
 
@@ -30,7 +31,10 @@ export const SESS2 = "sess_member00002";
  */
 export const TOOL_SEED: SeedData = {
   ...acmeSeed({
-    users: [{ id: BANNED, email_address: "banned@else.test", banned: true }],
+    users: [
+      { id: BANNED, email_address: "banned@else.test", banned: true },
+      { id: LOCKED, email_address: "locked@else.test", locked: true },
+    ],
     invitations: [
       { id: INV, email_address: "pending1@example.com" },
       { id: INV2, email_address: "pending2@example.com" },
@@ -166,6 +170,31 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       write: { method: "POST", path: `/v1/users/${MEMBER}/lock` },
       kind: "state",
       applied: async (emu) => emu.getUser(MEMBER)?.locked === true,
+    },
+  },
+  unlock_user: {
+    args: { user_id: MEMBER },
+    lost: {
+      args: { user_id: LOCKED },
+      write: { method: "POST", path: `/v1/users/${LOCKED}/unlock` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(LOCKED)?.locked === false,
+    },
+  },
+  update_user: {
+    args: { user_id: MEMBER, first_name: "Mo" },
+    lost: {
+      write: { method: "PATCH", path: `/v1/users/${MEMBER}` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(MEMBER)?.first_name === "Mo",
+    },
+  },
+  delete_user: {
+    args: { user_id: OUTSIDER, confirm_identifier: "out@else.test" },
+    lost: {
+      write: { method: "DELETE", path: `/v1/users/${OUTSIDER}` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(OUTSIDER) === undefined,
     },
   },
   list_organizations: { args: {} },
