@@ -99,7 +99,7 @@ function instructions(config: Config, selection: Selection): string {
           `Protected by the operator, so every write to them is refused: ${config.protectedIds.join(", ")}.`,
         ]
       : []),
-    "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization.",
+    "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization, sess_ session.",
     ...(names.has("list_invitations")
       ? ["Use list_invitations to find application invitation IDs before acting on them."]
       : []),

@@ -13,6 +13,7 @@ import { invitationTools } from "./invitations.js";
 import { serveToolList } from "./listing.js";
 import { organizationInvitationTools } from "./organization-invitations.js";
 import { organizationTools } from "./organizations.js";
+import { sessionTools } from "./sessions.js";
 import { type Actor, type AnyToolDefinition, LOCAL_OPERATOR, type ToolContext } from "./types.js";
 import { userTools } from "./users.js";
 
@@ -22,6 +23,7 @@ export const ALL_TOOLS = [
   ...organizationInvitationTools,
   ...userTools,
   ...organizationTools,
+  ...sessionTools,
 ] satisfies readonly AnyToolDefinition[];
 
 /** The name of a tool in ALL_TOOLS, as a literal type: tables keyed by it must name every tool. */
