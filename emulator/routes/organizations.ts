@@ -646,29 +646,14 @@ function userOrNotFound(store: Store, id: string | undefined) {
 }
 
 /**
- * `GET /v1/users/{user_id}/organization_memberships` and
- * `GET /v1/users/{user_id}/organization_invitations`: the user's side of memberships and of
- * organization invitations, across organizations, newest first, always in the envelope.
- * The invitations are those addressed to any of the user's email addresses; without `status`
+ * `GET /v1/users/{user_id}/organization_invitations`: the user's side of organization
+ * invitations, across organizations, newest first, always in the envelope (the memberships'
+ * side is beside the organizations' memberships above). The invitations are those addressed
+ * to any of the user's email addresses; without `status`
  * every status is listed (Clerk's spec makes the filter optional and says nothing of a
  * default filter, unlike GET /v1/invitations; not confirmed against Clerk).
  */
 export const userOrganizationRoutes: Route[] = [
-  {
-    method: "GET",
-    pattern: "/v1/users/:user_id/organization_memberships",
-    handler: ({ store, params, query }) => {
-      const user = userOrNotFound(store, params.user_id);
-      const rows = [...store.organizations.values()].flatMap((org) => {
-        const m = org.members.get(user.id);
-        return m ? [{ created_at: m.created_at, m, org }] : [];
-      });
-      const sorted = sortItems(rows, "created_at", true).map((r) =>
-        serializeMembership(store, r.org, r.m),
-      );
-      return listResponse(sorted, pageParams(query), true);
-    },
-  },
   {
     method: "GET",
     pattern: "/v1/users/:user_id/organization_invitations",
