@@ -144,7 +144,8 @@ export function createHttpHandler(deps: HttpHandlerDeps): NodeHandler {
         ...(audit ? { audit } : {}),
         ...(deps.inflight ? { inflight: deps.inflight } : {}),
         actor: { ...actor, ...(clientIp ? { clientIp } : {}) },
-        tokenConfirmation,
+        // --no-confirm: no confirmation at all, and so no confirmation_token argument.
+        ...(config.confirm ? { tokenConfirmation } : {}),
       });
       // SSE for tool calls, so progress notifications reach the client in the response
       // stream; plain JSON for the rest (initialize, tools/list, notifications).
