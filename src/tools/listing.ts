@@ -29,12 +29,18 @@ export function serveToolList(
   tools: readonly AnyToolDefinition[],
   confirmationToken?: z.ZodType,
 ): void {
-  // Built once: the list cannot change while the server runs.
-  const listing: Tool[] = tools.map((tool) => {
-    const entry = PREBUILT?.[tool.name] ?? toolListing(tool);
-    return confirmationToken && tool.confirm ? withTokenArg(entry, confirmationToken) : entry;
+  // Built once, when first asked for: the list cannot change while the server runs, and a
+  // remote-mode server lives for one request, which is rarely tools/list.
+  let listing: Tool[] | undefined;
+  const build = () =>
+    tools.map((tool) => {
+      const entry = PREBUILT?.[tool.name] ?? toolListing(tool);
+      return confirmationToken && tool.confirm ? withTokenArg(entry, confirmationToken) : entry;
+    });
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    listing ??= build();
+    return { tools: listing };
   });
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
 }
 
 /**
