@@ -134,6 +134,18 @@ describe("remote mode: who may write", () => {
     expect(tools.some((t) => t.name === "create_invitation")).toBe(false);
   });
 
+  it("--auth none (loopback): every caller is local, who writes only when --writers names local", async () => {
+    h = await startRemote({ seed: TOOL_SEED, argv: ["--auth", "none"] });
+    const anyone = await h.connect(undefined);
+    expect((await anyone.listTools()).tools.some((t) => t.name === "create_invitation")).toBe(
+      false,
+    );
+    await h.close();
+    h = await startRemote({ seed: TOOL_SEED, argv: ["--auth", "none", "--writers", "local"] });
+    const local = await h.connect(undefined);
+    expect((await local.listTools()).tools.some((t) => t.name === "create_invitation")).toBe(true);
+  });
+
   it("a writer sees write tools and writes; the audit line names the token and the client IP", async () => {
     h = await startRemote({
       seed: TOOL_SEED,
