@@ -6,6 +6,7 @@ import { type ClerkGateway, createClerkGateway } from "./clerk/client.js";
 import type { Config } from "./config.js";
 import { createStderrLogger, type Logger } from "./log.js";
 import { type AuditLog, createAuditLog } from "./safety/audit.js";
+import type { TokenConfirmation } from "./safety/confirm-token.js";
 import type { InFlight } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { type Selection, selectTools } from "./safety/selection.js";
@@ -24,6 +25,8 @@ export interface ServerDeps {
   inflight?: InFlight;
   /** Who the calls are made for (audit lines); the local operator by default. */
   actor?: Actor;
+  /** Remote mode: destructive tools confirm with signed tokens (src/safety/confirm-token.ts). */
+  tokenConfirmation?: TokenConfirmation;
 }
 
 /** Name and version reported in `initialize`, from package.json. */
@@ -55,6 +58,7 @@ export function createServer(deps: ServerDeps): McpServer {
     ...(audit ? { audit } : {}),
     ...(deps.inflight ? { inflight: deps.inflight } : {}),
     ...(deps.actor ? { actor: deps.actor } : {}),
+    ...(deps.tokenConfirmation ? { tokenConfirmation: deps.tokenConfirmation } : {}),
   });
   return server;
 }
