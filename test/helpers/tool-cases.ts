@@ -21,18 +21,30 @@ export const INV = "inv_pending0001";
 export const INV2 = "inv_pending0002";
 export const ORGINV = "orginv_pending01";
 export const BANNED = "user_banned0001";
+export const ALID = "alid_allowed0001";
+export const BLID = "blid_blocked0001";
+export const WLE = "wle_pending00001";
+export const WLE2 = "wle_pending00002";
 
 /** What the cases' arguments refer to: Acme (test/helpers/acme.ts) and pending invitations. */
-export const TOOL_SEED: SeedData = acmeSeed({
-  users: [{ id: BANNED, email_address: "banned@else.test", banned: true }],
-  invitations: [
-    { id: INV, email_address: "pending1@example.com" },
-    { id: INV2, email_address: "pending2@example.com" },
+export const TOOL_SEED: SeedData = {
+  ...acmeSeed({
+    users: [{ id: BANNED, email_address: "banned@else.test", banned: true }],
+    invitations: [
+      { id: INV, email_address: "pending1@example.com" },
+      { id: INV2, email_address: "pending2@example.com" },
+    ],
+    organization_invitations: [
+      { id: ORGINV, organization_id: ORG, email_address: "pending@acme.test" },
+    ],
+  }),
+  allowlist_identifiers: [{ id: ALID, identifier: "allowed@example.com" }],
+  blocklist_identifiers: [{ id: BLID, identifier: "*@spam.test" }],
+  waitlist_entries: [
+    { id: WLE, email_address: "waiting1@example.com" },
+    { id: WLE2, email_address: "waiting2@example.com" },
   ],
-  organization_invitations: [
-    { id: ORGINV, organization_id: ORG, email_address: "pending@acme.test" },
-  ],
-});
+};
 
 type ToolOf<N extends ToolName> = Extract<(typeof ALL_TOOLS)[number], { name: N }>;
 
@@ -214,6 +226,47 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       write: { method: "DELETE", path: `/v1/organizations/${ORG}/memberships/${MEMBER}` },
       kind: "state",
       applied: async (emu) => (await roleOf(emu, ORG, MEMBER)) === undefined,
+    },
+  },
+  list_organization_roles: { args: {} },
+  list_sign_up_restrictions: { args: { list: "blocklist" } },
+  add_sign_up_restriction: {
+    args: { list: "blocklist", identifier: "*@junk.test" },
+    lost: {
+      write: { method: "POST", path: "/v1/blocklist_identifiers" },
+      kind: "create",
+      applied: async (emu) =>
+        dataOf(await api(emu, "/v1/blocklist_identifiers")).some(
+          (e) => e.identifier === "*@junk.test",
+        ),
+    },
+  },
+  remove_sign_up_restriction: {
+    args: { list: "allowlist", identifier_id: ALID },
+    lost: {
+      write: { method: "DELETE", path: `/v1/allowlist_identifiers/${ALID}` },
+      kind: "state",
+      applied: async (emu) =>
+        !dataOf(await api(emu, "/v1/allowlist_identifiers")).some((e) => e.id === ALID),
+    },
+  },
+  list_waitlist_entries: { args: { status: "pending" } },
+  invite_waitlist_entries: {
+    args: { waitlist_entry_ids: [WLE] },
+    lost: {
+      write: { method: "POST", path: `/v1/waitlist_entries/${WLE}/invite` },
+      kind: "state",
+      applied: async (emu) =>
+        dataOf(await api(emu, `/v1/waitlist_entries?query=${WLE}`))[0]?.status === "invited",
+    },
+  },
+  reject_waitlist_entry: {
+    args: { waitlist_entry_id: WLE2 },
+    lost: {
+      write: { method: "POST", path: `/v1/waitlist_entries/${WLE2}/reject` },
+      kind: "state",
+      applied: async (emu) =>
+        dataOf(await api(emu, `/v1/waitlist_entries?query=${WLE2}`))[0]?.status === "rejected",
     },
   },
 };

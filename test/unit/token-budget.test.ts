@@ -35,7 +35,7 @@ let tokens: ToolTokens;
 let average: number;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ config: { toolsets: undefined } });
   const { tools } = await h.client.listTools();
   tokens = countToolTokens(tools);
   average = Math.ceil(tokens.average * 10) / 10;
