@@ -104,6 +104,10 @@ function instructions(config: Config, selection: Selection): string {
         ]
       : []),
     "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization, sess_ session.",
+    ...(names.has("list_sign_up_restrictions")
+      ? ["alid_/blid_: allowlist/blocklist entry (pass the matching list)."]
+      : []),
+    ...(names.has("list_waitlist_entries") ? ["wle_: waitlist entry."] : []),
     ...(names.has("list_invitations")
       ? ["Use list_invitations to find application invitation IDs before acting on them."]
       : []),

@@ -41,8 +41,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     apiUrl: emu.url,
     timeoutMs: 2_000,
     ...DEFAULT_CONTROLS,
-    // Every toolset, opt-in ones too, so that a test reaches any tool; a test of the default
-    // selection passes `toolsets: undefined`.
+    // Every toolset, opt-in ones included, so that every tool can be called; a test of the
+    // default selection passes `toolsets: undefined`.
     toolsets: [...TOOLSET_NAMES],
     ...opts.config,
   };

@@ -53,10 +53,15 @@ function targetsIn(args: unknown, items = true): string[] {
  * Write tools that change no user or organization by ID: invitations are addressed by
  * invitation ID or email, and create_organization's created_by names who acts. revoke_session
  * takes a session ID only: whose session it is would take a lookup, and the guard sends none,
- * so a protected user's single session is not covered (revoke_user_sessions is). A new write
- * tool whose case names no target must be added here on purpose.
+ * so a protected user's single session is not covered (revoke_user_sessions is). Sign-up
+ * restrictions and waitlist entries are addressed by identifier or entry ID, and change no
+ * account. A new write tool whose case names no target must be added here on purpose.
  */
 const UNTARGETED = [
+  "add_sign_up_restriction",
+  "remove_sign_up_restriction",
+  "invite_waitlist_entries",
+  "reject_waitlist_entry",
   "revoke_session",
   "revoke_invitation",
   "create_invitation",
