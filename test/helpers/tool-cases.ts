@@ -329,6 +329,17 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       ["offset -1", { user_id: MEMBER, offset: -1 }, /offset from 0 to 1000000/],
     ],
   },
+  get_session: {
+    args: { session_id: SESS },
+    badInput: [
+      ["missing session_id", {}, /expected a session ID string \(sess_…\) at session_id/],
+      [
+        "a user ID as session_id",
+        { session_id: MEMBER },
+        new RegExp(`${MEMBER} is a user ID, not the kind expected here`),
+      ],
+    ],
+  },
   revoke_session: {
     untargeted: "the session's user is known only from a lookup",
     args: { session_id: SESS },
