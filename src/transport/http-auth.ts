@@ -30,7 +30,10 @@ export function matchToken(entries: readonly TokenEntry[], token: string): Token
  * The caller of `req`, or undefined when it did not authenticate. `--auth none` (loopback only)
  * makes every caller the local operator, as over stdio.
  */
-export function authenticate(req: IncomingMessage, remote: RemoteOptions): Actor | undefined {
+export function authenticate(
+  req: IncomingMessage,
+  remote: Pick<RemoteOptions, "auth" | "tokens">,
+): Actor | undefined {
   if (remote.auth === "none") return { ...LOCAL_OPERATOR };
   const token = bearerToken(req);
   const entry = token === undefined ? undefined : matchToken(remote.tokens, token);
@@ -40,9 +43,27 @@ export function authenticate(req: IncomingMessage, remote: RemoteOptions): Actor
 /**
  * True when `actor` is among `writers`: a `user_…` ID or email address names a signed-in
  * person, a name names a static token (or, as `local`, the caller under `--auth none`).
- * `org_…:ROLE` entries need Clerk sign-in (not available in this version) and match nobody.
+ * `org_…:ROLE` entries match a signed-in person who holds ROLE in that organization, by
+ * `memberships` (read from Clerk only when no other entry matched); without it they match
+ * nobody.
  */
-export function mayWrite(actor: Actor, writers: readonly WriterRule[]): boolean {
+export async function mayWrite(
+  actor: Actor,
+  writers: readonly WriterRule[],
+  memberships?: (
+    userId: string,
+  ) => Promise<ReadonlyArray<{ organizationId: string; role: string }>>,
+): Promise<boolean> {
+  if (matchesDirectly(actor, writers)) return true;
+  const orgRules = writers.filter((r) => r.kind === "org_role");
+  if (actor.kind !== "user" || !memberships || orgRules.length === 0) return false;
+  const held = await memberships(actor.id);
+  return orgRules.some((rule) =>
+    held.some((m) => m.organizationId === rule.organizationId && m.role === rule.role),
+  );
+}
+
+function matchesDirectly(actor: Actor, writers: readonly WriterRule[]): boolean {
   return writers.some((rule) => {
     switch (rule.kind) {
       case "user":
@@ -55,7 +76,7 @@ export function mayWrite(actor: Actor, writers: readonly WriterRule[]): boolean 
           (actor.kind === "local" && rule.name === "local")
         );
       default:
-        // org_…:ROLE needs a signed-in person's memberships (--auth clerk).
+        // org_…:ROLE needs the person's memberships: see mayWrite.
         return false;
     }
   });

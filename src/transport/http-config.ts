@@ -8,7 +8,7 @@ import { ConfigError } from "../config.js";
  * Pure: takes `env` and `argv`, returns options or throws `ConfigError` (one line, no secret).
  */
 
-export type AuthMode = "none" | "token";
+export type AuthMode = "none" | "token" | "clerk";
 
 /** One entry of `CLERK_MCP_HTTP_TOKENS`: a name (the actor) and the SHA-256 of its token. */
 export interface TokenEntry {
@@ -39,12 +39,28 @@ export interface RemoteOptions {
   rateLimit: number;
   /** Who may use write tools; empty: nobody. */
   writers: WriterRule[];
+  /** `--auth clerk`: the protected resource and its authorization server. */
+  clerkAuth?: ClerkAuthOptions;
   /** HMAC key for confirmation tokens (`CLERK_MCP_CONFIRM_SECRET`, else random per process on loopback). */
   confirmSecret: Buffer;
   /** True when `confirmSecret` was made up at start: tokens only work on this process. */
   confirmSecretGenerated: boolean;
   /** Lifetime of a confirmation token, in seconds. */
   confirmTtlS: number;
+}
+
+/** `--auth clerk`: this server as an OAuth 2.1 protected resource of a Clerk instance. */
+export interface ClerkAuthOptions {
+  /**
+   * The MCP endpoint's public URL (`--public-url`, normalised to end in `/mcp`): the protected
+   * resource's identifier in its metadata, and the audience every access token must carry.
+   */
+  resource: string;
+  /**
+   * The authorization server: the Clerk instance's frontend API (`https://` + the host its
+   * publishable key encodes), or `CLERK_MCP_AUTH_SERVER_URL` (loopback only, for the emulator).
+   */
+  issuer: string;
 }
 
 export const DEFAULT_PORT = 8787;
@@ -65,6 +81,7 @@ export const REMOTE_FLAGS = {
   "allowed-origins": "CLERK_MCP_ALLOWED_ORIGINS",
   "rate-limit": "CLERK_MCP_RATE_LIMIT",
   writers: "CLERK_MCP_WRITERS",
+  "public-url": "CLERK_MCP_PUBLIC_URL",
 } as const;
 
 type RemoteFlag = keyof typeof REMOTE_FLAGS;
@@ -75,12 +92,18 @@ Remote mode (MCP Streamable HTTP at /mcp, stateless; see README "Remote mode"):
   --transport stdio|http     stdio (default) or http                       CLERK_MCP_TRANSPORT
   --port N                   port to listen on (default 8787)             PORT
   --host HOST                interface (default 127.0.0.1)                CLERK_MCP_HOST
-  --auth none|token          none: loopback only; token: bearer tokens    CLERK_MCP_AUTH
+  --auth none|token|clerk    none: loopback only; token: bearer tokens;   CLERK_MCP_AUTH
+                             clerk: people sign in through Clerk (OAuth)
+  --public-url URL           --auth clerk: the public URL of /mcp         CLERK_MCP_PUBLIC_URL
   --allowed-origins LIST     browser origins allowed (default none)       CLERK_MCP_ALLOWED_ORIGINS
   --rate-limit N             tool calls per minute per caller (6000; 0 off) CLERK_MCP_RATE_LIMIT
   --writers LIST             who may write: user_…, emails, token names,  CLERK_MCP_WRITERS
                              org_…:ROLE; default nobody
   CLERK_MCP_HTTP_TOKENS      name:sha256hex-of-token, comma-separated (--auth token)
+  CLERK_MCP_AUTH_PUBLISHABLE_KEY  --auth clerk: the instance people sign in to
+                             (default CLERK_PUBLISHABLE_KEY)
+  CLERK_MCP_AUTH_SERVER_URL  --auth clerk: its frontend API, loopback http only
+                             (tests and the emulator)
   CLERK_MCP_CONFIRM_SECRET   HMAC key for confirmation tokens, 32+ characters, shared by
                              all instances (required off loopback)
   CLERK_MCP_CONFIRM_TTL_S    lifetime of a confirmation token, 10-3600 s (default 300)
@@ -141,10 +164,8 @@ export function loadRemoteOptions(
   const host = get("host") ?? DEFAULT_HOST;
   const loopback = isLoopbackHost(host);
   const auth = get("auth") ?? "none";
-  if (auth !== "none" && auth !== "token") {
-    throw new ConfigError(
-      "--auth (CLERK_MCP_AUTH) must be none or token (clerk is not available in this version).",
-    );
+  if (auth !== "none" && auth !== "token" && auth !== "clerk") {
+    throw new ConfigError("--auth (CLERK_MCP_AUTH) must be none, token or clerk.");
   }
   if (transport === "http" && auth === "none" && !loopback) {
     throw new ConfigError(
@@ -166,6 +187,9 @@ export function loadRemoteOptions(
       1_000_000,
     ),
     writers: splitList(get("writers")).map(parseWriter),
+    ...(auth === "clerk" && transport === "http"
+      ? { clerkAuth: parseClerkAuth(env, get("public-url")) }
+      : {}),
     confirmTtlS: parseInteger(
       env.CLERK_MCP_CONFIRM_TTL_S?.trim() || undefined,
       "CLERK_MCP_CONFIRM_TTL_S",
@@ -285,4 +309,84 @@ function confirmSecret(
   }
   // One process on this machine: a key of its own is enough; its tokens die with it.
   return { confirmSecret: randomBytes(32), confirmSecretGenerated: true };
+}
+
+/**
+ * `--auth clerk`'s resource and authorization server.
+ * @throws ConfigError without `--public-url`, with one that is not https (http only for a
+ *   loopback host) or has a path other than `/mcp`, without a publishable key, or with a
+ *   `CLERK_MCP_AUTH_SERVER_URL` that is not on loopback.
+ */
+function parseClerkAuth(
+  env: Record<string, string | undefined>,
+  rawPublicUrl: string | undefined,
+): ClerkAuthOptions {
+  if (rawPublicUrl === undefined) {
+    throw new ConfigError(
+      "--auth clerk needs --public-url (CLERK_MCP_PUBLIC_URL): the URL clients connect to, such as https://clerk-mcp.example.com/mcp. It is the audience every access token must name, so it is never taken from a request's Host header.",
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(rawPublicUrl);
+  } catch {
+    throw new ConfigError(
+      "--public-url is not a URL: expected the public URL of /mcp, such as https://clerk-mcp.example.com/mcp.",
+    );
+  }
+  const path = url.pathname.replace(/\/+$/, "");
+  if (
+    !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname))) ||
+    (path !== "" && path !== "/mcp") ||
+    url.search !== "" ||
+    url.hash !== "" ||
+    url.username !== "" ||
+    url.password !== ""
+  ) {
+    throw new ConfigError(
+      "--public-url must be https (http only on loopback), with no path but /mcp, no query and no fragment, such as https://clerk-mcp.example.com/mcp.",
+    );
+  }
+  const resource = `${url.origin}/mcp`;
+  const override = env.CLERK_MCP_AUTH_SERVER_URL?.trim();
+  if (override) {
+    let server: URL;
+    try {
+      server = new URL(override);
+    } catch {
+      throw new ConfigError("CLERK_MCP_AUTH_SERVER_URL is not a URL.");
+    }
+    if (!isLoopbackHost(server.hostname.replace(/^\[|\]$/g, "")) || server.pathname !== "/") {
+      throw new ConfigError(
+        "CLERK_MCP_AUTH_SERVER_URL is for tests against a local stand-in (the emulator): it must be an http(s) origin on loopback (127.0.0.1, ::1, localhost). A real instance is named by its publishable key.",
+      );
+    }
+    return { resource, issuer: server.origin };
+  }
+  const key = (env.CLERK_MCP_AUTH_PUBLISHABLE_KEY ?? env.CLERK_PUBLISHABLE_KEY)?.trim();
+  if (!key) {
+    throw new ConfigError(
+      "--auth clerk needs the publishable key of the Clerk instance people sign in to: CLERK_MCP_AUTH_PUBLISHABLE_KEY (or CLERK_PUBLISHABLE_KEY).",
+    );
+  }
+  return { resource, issuer: `https://${frontendApiHost(key)}` };
+}
+
+/**
+ * The frontend API host a publishable key encodes: `pk_test_` or `pk_live_`, then base64 of
+ * the host followed by `$`.
+ * @throws ConfigError when the key is not of that form (the key itself is not echoed).
+ */
+export function frontendApiHost(publishableKey: string): string {
+  const match = /^pk_(?:test|live)_([A-Za-z0-9+/=_-]+)$/.exec(publishableKey);
+  const decoded = match?.[1]
+    ? Buffer.from(match[1].replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8")
+    : "";
+  const host = decoded.endsWith("$") ? decoded.slice(0, -1) : "";
+  if (!/^[a-z0-9.-]+\.[a-z]{2,}(?::\d{1,5})?$/i.test(host)) {
+    throw new ConfigError(
+      "The publishable key (CLERK_MCP_AUTH_PUBLISHABLE_KEY or CLERK_PUBLISHABLE_KEY) is not pk_test_… or pk_live_… followed by the base64 of the instance's frontend API host.",
+    );
+  }
+  return host.toLowerCase();
 }

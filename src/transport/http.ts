@@ -15,7 +15,14 @@ import type { InFlight } from "../safety/inflight.js";
 import { selectTools } from "../safety/selection.js";
 import { createServer } from "../server.js";
 import { ALL_TOOLS } from "../tools/registry.js";
-import { authenticate, mayWrite } from "./http-auth.js";
+import type { Actor } from "../tools/types.js";
+import {
+  createTokenVerifier,
+  protectedResourceMetadata,
+  resourceMetadataUrl,
+  type TokenVerifier,
+} from "./clerk-oauth.js";
+import { authenticate, bearerToken, mayWrite } from "./http-auth.js";
 import type { RemoteOptions } from "./http-config.js";
 import { createRateLimiter } from "./rate-limit.js";
 
@@ -29,8 +36,10 @@ import { createRateLimiter } from "./rate-limit.js";
  * HTTP; a later transport changes this file, not them.
  *
  * Checks, in order: path (`/healthz` answers 200 without auth and without calling Clerk;
- * anything but `/mcp` is 404), `Origin` (403 unless absent or listed), authentication (401
- * with `WWW-Authenticate: Bearer`), method (POST only: 405; a stateless server has no stream
+ * under `--auth clerk`, `/.well-known/oauth-protected-resource[/mcp]` answers the RFC 9728
+ * metadata; anything but `/mcp` is 404), `Origin` (403 unless absent or listed),
+ * authentication (401 with `WWW-Authenticate: Bearer`, naming the metadata under `--auth
+ * clerk`; 503 when Clerk could not be asked about a token), method (POST only: 405; a stateless server has no stream
  * to offer on GET and no session to DELETE), body (413 over 1 MB, 400 if not JSON), rate
  * limit (429 with `Retry-After`, counting `tools/call` messages).
  */
@@ -77,6 +86,21 @@ export function createHttpHandler(deps: HttpHandlerDeps): NodeHandler {
       "The tool selection has no read tool, so callers who are not --writers would have none. Add a read toolset or tool.",
     );
   }
+  const verifier: TokenVerifier | undefined = remote.clerkAuth
+    ? createTokenVerifier({ clerk, auth: remote.clerkAuth })
+    : undefined;
+  if (remote.auth === "clerk" && !remote.clerkAuth) {
+    throw new ConfigError("--auth clerk needs --public-url (CLERK_MCP_PUBLIC_URL).");
+  }
+  const metadataPaths = remote.clerkAuth
+    ? new Set([
+        "/.well-known/oauth-protected-resource",
+        new URL(resourceMetadataUrl(remote.clerkAuth)).pathname,
+      ])
+    : new Set<string>();
+  const challenge = remote.clerkAuth
+    ? `Bearer resource_metadata="${resourceMetadataUrl(remote.clerkAuth)}"`
+    : 'Bearer realm="clerk-admin-mcp"';
   // The selection was logged at start; per-request servers would repeat it on every request.
   const requestLog: Logger = { info: () => {}, error: (m, e) => log.error(m, e) };
 
@@ -89,19 +113,42 @@ export function createHttpHandler(deps: HttpHandlerDeps): NodeHandler {
         }
         return send(res, 200, { status: "ok" });
       }
+      if (remote.clerkAuth && metadataPaths.has(path)) {
+        if (req.method !== "GET" && req.method !== "HEAD") {
+          return send(res, 405, { error: "method not allowed" }, { Allow: "GET, HEAD" });
+        }
+        // Public by nature, and read by browser-based clients from another origin.
+        return send(res, 200, protectedResourceMetadata(remote.clerkAuth), {
+          "Access-Control-Allow-Origin": "*",
+          "Cache-Control": "public, max-age=300",
+        });
+      }
       if (path !== "/mcp") return send(res, 404, { error: "not found; MCP is served at /mcp" });
 
       const origin = req.headers.origin;
       if (origin !== undefined && !originAllowed(origin, remote.allowedOrigins)) {
         return sendRpcError(res, 403, "Forbidden: this Origin is not allowed (--allowed-origins).");
       }
-      const actor = authenticate(req, remote);
+      let actor: Actor | undefined;
+      let refusal = "a valid bearer token is required";
+      if (verifier) {
+        const token = bearerToken(req);
+        const verified = token === undefined ? undefined : await verifier.verify(token);
+        if (verified?.ok) actor = verified.actor;
+        else if (verified && !verified.invalid) {
+          log.error(`token verification: ${verified.reason}`);
+          return sendRpcError(
+            res,
+            503,
+            "Service unavailable: the access token could not be verified with Clerk just now. Retry shortly.",
+            { "Retry-After": "5" },
+          );
+        } else if (verified) refusal = verified.reason;
+      } else actor = authenticate(req, remote);
       if (!actor) {
         const given = req.headers.authorization !== undefined;
-        return sendRpcError(res, 401, "Unauthorized: a valid bearer token is required.", {
-          "WWW-Authenticate": given
-            ? 'Bearer realm="clerk-admin-mcp", error="invalid_token"'
-            : 'Bearer realm="clerk-admin-mcp"',
+        return sendRpcError(res, 401, `Unauthorized: ${refusal}.`, {
+          "WWW-Authenticate": given ? `${challenge}, error="invalid_token"` : challenge,
         });
       }
       if (req.method !== "POST") {
@@ -136,7 +183,18 @@ export function createHttpHandler(deps: HttpHandlerDeps): NodeHandler {
 
       // The TCP peer, as this server saw it: a proxy's X-Forwarded-For is the caller's to write.
       const clientIp = req.socket.remoteAddress;
-      const writer = mayWrite(actor, remote.writers);
+      const writer = await mayWrite(
+        actor,
+        remote.writers,
+        verifier
+          ? (userId) =>
+              verifier.memberships(userId).catch((err: unknown) => {
+                // Failing closed: without the memberships, org_…:ROLE grants nothing.
+                log.error("organization memberships for --writers", err);
+                return [];
+              })
+          : undefined,
+      );
       const server = createServer({
         config: writer ? config : { ...config, readOnly: true },
         clerk,
