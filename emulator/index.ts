@@ -1,3 +1,4 @@
+export type { IssuedToken, TokenFormat } from "./oauth.js";
 export { demoSeed } from "./seed.js";
 export { DEFAULT_SECRET_KEY, REQUEST_LOG_PATH, startEmulator } from "./server.js";
 export type {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError, defaultErrorFor, errorBody } from "./errors.js";
+import { OAuthAuthority, type OAuthResult, VERIFY_PATHS } from "./oauth.js";
 import type { Query, Route, RouteResult } from "./routes/common.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { organizationRoutes, userOrganizationRoutes } from "./routes/organizations.js";
@@ -106,6 +107,9 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
   const now = opts.now ?? Date.now;
   const secretKey = opts.secretKey ?? DEFAULT_SECRET_KEY;
   const store = new Store(now);
+  const oauth = new OAuthAuthority(now, () => store.users);
+  // The emulator's own origin plays the instance's frontend API (the OAuth issuer).
+  let origin = "";
   const requests: RequestLogEntry[] = [];
   let faults: Array<{ fault: Fault; left: number }> = [];
   let rateLimit: RateLimit | undefined = opts.rateLimit;
@@ -149,9 +153,9 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
     query: Query,
     body: unknown,
     auth: string | undefined,
-  ): RouteResult {
+  ): OAuthResult {
     try {
-      if (path === "/v1" || path.startsWith("/v1/")) {
+      if (path === "/v1" || path.startsWith("/v1/") || VERIFY_PATHS.has(path)) {
         if (auth !== `Bearer ${secretKey}`) {
           throw new ApiError(
             401,
@@ -160,6 +164,11 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
             "Unable to authenticate the request, you need to supply an active session",
           );
         }
+        const answer = oauth.handleBackend(method, path, body);
+        if (answer) return answer;
+      } else {
+        const answer = oauth.handle(method, path, query, body, origin);
+        if (answer) return answer;
       }
       for (const c of ROUTES) {
         if (c.route.method !== method) continue;
@@ -273,7 +282,7 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
       send(res, entry, fault.applyThenFail, body, fault.headers);
       return;
     }
-    send(res, entry, result.status, result.body, fault?.headers);
+    send(res, entry, result.status, result.body, { ...result.headers, ...fault?.headers });
   }
 
   const server = createServer((req, res) => {
@@ -290,6 +299,7 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
     server.listen(opts.port ?? 0, "127.0.0.1", () => {
       server.off("error", reject);
       const { port } = server.address() as AddressInfo;
+      origin = `http://127.0.0.1:${port}`;
       const emulator: Emulator = {
         url: `http://127.0.0.1:${port}`,
         secretKey,
@@ -305,6 +315,17 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
         getInvitation: (id) => store.getInvitation(id),
         addOrganizationInvitation: (p) => store.addOrgInvitation(p),
         getOrganizationInvitation: (id) => store.getOrgInvitation(id),
+        oauth: {
+          setTokenFormat: (format) => {
+            oauth.format = format;
+          },
+          issue: (p) => oauth.issue({ issuer: origin, ...p }),
+          revoke: (id) => {
+            const t = oauth.tokens.get(id);
+            if (t) t.revoked = true;
+          },
+          tokens: () => [...oauth.tokens.values()],
+        },
         getUser: (id) => {
           const user = store.users.get(id);
           return user ? serializeUser(store, user) : undefined;
@@ -322,6 +343,7 @@ export function startEmulator(opts: StartEmulatorOptions = {}): Promise<Emulator
         rateLimited: () => rateLimitedCount,
         reset: () => {
           store.clear();
+          oauth.clear();
           requests.length = 0;
           faults = [];
           window = { start: 0, count: 0 };

@@ -1,3 +1,4 @@
+import type { IssuedToken, TokenFormat } from "./oauth.js";
 /** Public types of the Clerk Backend API emulator. */
 
 export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
@@ -223,7 +224,24 @@ export interface Fault {
   reset?: boolean;
 }
 
+/** The instance's OAuth side (see emulator/oauth.ts). */
+export interface EmulatorOAuth {
+  /** What the token endpoint issues from now on: opaque `oat_…` (the default) or JWTs. */
+  setTokenFormat(format: TokenFormat): void;
+  /** A token issued at once, as the token endpoint would, with the emulator as issuer. */
+  issue(p: {
+    userId: string;
+    aud?: string[] | undefined;
+    format?: TokenFormat;
+    lifetimeS?: number;
+  }): IssuedToken;
+  /** Marks a token revoked, by its `oat_…` ID. */
+  revoke(id: string): void;
+  tokens(): IssuedToken[];
+}
+
 export interface Emulator {
+  oauth: EmulatorOAuth;
   /** "http://127.0.0.1:PORT": set CLERK_API_URL to this; @clerk/backend appends "/v1/...". */
   url: string;
   secretKey: string;
