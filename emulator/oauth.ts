@@ -250,7 +250,7 @@ export class OAuthAuthority {
   private authorize(q: (name: string) => string | undefined): OAuthResult {
     const client = this.clients.get(q("client_id") ?? "");
     const redirectUri = q("redirect_uri") ?? "";
-    if (!client || !client.redirectUris.includes(redirectUri)) {
+    if (!client?.redirectUris.includes(redirectUri)) {
       return oauthError(400, "invalid_request", "unknown client_id or redirect_uri");
     }
     const back = new URL(redirectUri);

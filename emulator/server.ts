@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { ApiError, defaultErrorFor, errorBody } from "./errors.js";
 import { OAuthAuthority, type OAuthResult, VERIFY_PATHS } from "./oauth.js";
-import type { Query, Route, RouteResult } from "./routes/common.js";
+import type { Query, Route } from "./routes/common.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { organizationRoutes, userOrganizationRoutes } from "./routes/organizations.js";
 import { restrictionRoutes } from "./routes/restrictions.js";

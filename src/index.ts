@@ -11,6 +11,13 @@ import { JsonRpcStdioTransport } from "./transport/stdio.js";
 
 // The bin: config, server, stdio. stdout is the JSON-RPC channel; everything else is stderr.
 const log = createStderrLogger();
+// Whatever a dependency prints (Clerk's SDK prints its telemetry notice with console.log)
+// goes to stderr: stdout carries JSON-RPC only, in either transport.
+process.env.CLERK_TELEMETRY_DISABLED ??= "1";
+for (const method of ["log", "info", "debug", "dir", "group", "groupCollapsed", "table"] as const) {
+  // biome-ignore lint/suspicious/noConsole: the point is to move console output off stdout
+  console[method] = console.error;
+}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

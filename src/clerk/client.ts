@@ -111,7 +111,13 @@ export function createClerkGateway(
     client ??= (async () => {
       installFetchWrapper();
       const { createClerkClient } = await import("@clerk/backend");
-      return createClerkClient({ secretKey: config.secretKey, apiUrl: config.apiUrl });
+      // No telemetry: it would send usage from an admin tool to Clerk for development
+      // instances, and its notice is printed with console.log, which is stdout (JSON-RPC).
+      return createClerkClient({
+        secretKey: config.secretKey,
+        apiUrl: config.apiUrl,
+        telemetry: { disabled: true },
+      });
     })().catch((err: unknown) => {
       // A cached rejection would fail every later call for the life of the process.
       client = undefined;

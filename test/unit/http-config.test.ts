@@ -92,7 +92,10 @@ describe("remote options", () => {
 
   it("refuse bad values with one line naming the option", () => {
     expect(() => loadRemoteOptions({}, ["--transport", "sse"])).toThrow(/--transport/);
-    expect(() => loadRemoteOptions({}, ["--auth", "clerk"])).toThrow(/--auth/);
+    expect(() => loadRemoteOptions({}, ["--auth", "oidc"])).toThrow(/--auth/);
+    expect(() => loadRemoteOptions({}, ["--transport", "http", "--auth", "clerk"])).toThrow(
+      /--public-url/,
+    );
     expect(() => loadRemoteOptions({}, ["--port", "70000"])).toThrow(/--port/);
     expect(() => loadRemoteOptions({}, ["--rate-limit", "-1"])).toThrow(/--rate-limit/);
     expect(() => loadRemoteOptions({}, ["--allowed-origins", "not a url"])).toThrow(
