@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { OrganizationId, UserId } from "./clerk/ids.js";
-import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "./tools/toolsets.js";
+import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "./toolsets.js";
 
 /**
  * Configuration from the environment and the command line. Pure: takes `env` and `argv`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_CONTROLS, infoRequest, loadConfig, USAGE } from "../../src/config.js";
-import { TOOLSET_NAMES as TOOLSETS } from "../../src/tools/toolsets.js";
+import { TOOLSET_NAMES as TOOLSETS } from "../../src/toolsets.js";
 
 const KEY = "sk_test_abcdefghijklmnopqrstuvwxyz0123";
 const env = (extra: Record<string, string> = {}) => ({ CLERK_SECRET_KEY: KEY, ...extra });
