@@ -65,6 +65,18 @@ export class AjvJsonSchemaValidator {
 }`,
 };
 
+/**
+ * Modules src/index.ts imports dynamically, for a mode a normal start never enters: each is
+ * built into its own file and required from there when its mode is asked for.
+ * - dist/emulator.cjs: `--emulator`, the repository's emulator (emulator/), the same code the
+ *   tests run, with its demo seed.
+ * - dist/init.cjs: `init`, with jsonc-parser and read bundled in.
+ */
+const LAZY_CHUNKS = {
+  "./emulator-mode.js": "./emulator.cjs",
+  "./init.js": "./init.cjs",
+};
+
 const serverPlugin = {
   name: "server",
   setup(b) {
@@ -85,6 +97,12 @@ const serverPlugin = {
       path: args.path,
       external: true,
     }));
+    // Loaded only in their modes, each from its own file: see LAZY_CHUNKS.
+    b.onResolve({ filter: /^\.\/(emulator-mode|init)\.js$/ }, (args) =>
+      args.importer.endsWith("/src/index.ts")
+        ? { path: LAZY_CHUNKS[args.path], external: true }
+        : undefined,
+    );
     b.onResolve({ filter: /^@clerk\/backend$/ }, (args) =>
       args.importer.endsWith("/src/clerk/client.ts")
         ? { path: "./clerk-backend.cjs", external: true }
@@ -110,6 +128,14 @@ const [server] = await Promise.all([
     metafile,
   }),
   build({ ...common, entryPoints: ["@clerk/backend"], outfile: "dist/clerk-backend.cjs" }),
+  build({ ...common, entryPoints: ["src/emulator-mode.ts"], outfile: "dist/emulator.cjs" }),
+  build({
+    ...common,
+    entryPoints: ["src/init.ts"],
+    outfile: "dist/init.cjs",
+    // jsonc-parser's "main" is a UMD build whose requires esbuild cannot follow.
+    mainFields: ["module", "main"],
+  }),
   build({
     ...common,
     entryPoints: ["@modelcontextprotocol/sdk/validation/ajv"],

@@ -43,6 +43,12 @@ export interface Config {
   auditLog: string | undefined;
   /** Ask the human through elicitation before destructive calls; `--no-confirm` turns it off. */
   confirm: boolean;
+  /**
+   * Serve the built-in emulator, seeded with a demo instance, instead of a real Clerk instance
+   * (`--emulator`). `secretKey` is then `EMULATOR_SECRET_KEY`, and `apiUrl` is set by the bin
+   * once the emulator listens.
+   */
+  emulator: boolean;
 }
 
 /** The operator controls as they are when no flag or variable sets them. */
@@ -54,10 +60,14 @@ export const DEFAULT_CONTROLS = {
   allowProductionWrites: false,
   auditLog: undefined,
   confirm: true,
+  emulator: false,
 } satisfies Partial<Config>;
 
 export const DEFAULT_API_URL = "https://api.clerk.com";
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The key the built-in emulator accepts; it opens nothing anywhere else. */
+export const EMULATOR_SECRET_KEY = "sk_test_emulator_0000000000000000";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -73,9 +83,15 @@ const SECRET_KEY = /^sk_(test|live)_[A-Za-z0-9_-]{8,}$/;
  * @throws ConfigError naming the variable or flag and what is expected; among others when
  *   `CLERK_API_URL` is not https, or http to a host other than this machine.
  */
-export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
-  const flags = parseFlags(argv);
-  const secretKey = parseSecretKey(env.CLERK_SECRET_KEY);
+export function loadConfig(
+  rawEnv: Record<string, string | undefined>,
+  rawArgv: string[] = [],
+): Config {
+  const env = withoutUnfilled(rawEnv);
+  const flags = parseFlags(argvWithoutUnfilled(rawArgv));
+  const emulator = flags.emulator === true || envBoolean(env, CONTROLS.emulator);
+  // The emulator needs no key, and a real one set beside it is never sent anywhere.
+  const secretKey = emulator ? EMULATOR_SECRET_KEY : parseSecretKey(env.CLERK_SECRET_KEY);
   const list = (name: ListControl) =>
     flags[name] !== undefined ? splitList(flags[name]) : envList(env, CONTROLS[name]);
   const bool = (name: BooleanControl) => flags[name] === true || envBoolean(env, CONTROLS[name]);
@@ -95,7 +111,47 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     allowProductionWrites: bool("allow-production-writes"),
     auditLog: auditLog || undefined,
     confirm: !bool("no-confirm"),
+    emulator,
   };
+}
+
+/**
+ * An MCP bundle host (Claude Desktop) passes an optional setting the user left empty as the
+ * literal text `${user_config.NAME}`: such a value means "not set".
+ */
+const UNFILLED = /^\$\{user_config\.[A-Za-z0-9_-]+\}$/;
+
+/** `env` without the variables whose value is an unfilled bundle setting. */
+export function withoutUnfilled(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value === undefined || !UNFILLED.test(value.trim())),
+  );
+}
+
+/**
+ * `argv` without unfilled bundle settings: `--flag=${user_config.x}`, a bare
+ * `${user_config.x}`, and the string flag that takes it as its value (`--audit-log
+ * ${user_config.audit_log}`).
+ */
+export function argvWithoutUnfilled(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 0 && UNFILLED.test(arg.slice(eq + 1).trim())) continue;
+    if (!UNFILLED.test(arg.trim())) {
+      out.push(arg);
+      continue;
+    }
+    const previous = out.at(-1);
+    const name = previous?.startsWith("--") ? previous.slice(2) : undefined;
+    if (name !== undefined && name in FLAG_OPTIONS) {
+      const option = FLAG_OPTIONS[name as keyof typeof FLAG_OPTIONS];
+      if (option.type === "string") out.pop();
+    }
+  }
+  return out;
 }
 
 /** Each flag and the environment variable that stands in for it when the flag is absent. */
@@ -107,10 +163,11 @@ export const CONTROLS = {
   "allow-production-writes": "CLERK_MCP_ALLOW_PRODUCTION_WRITES",
   "audit-log": "CLERK_MCP_AUDIT_LOG",
   "no-confirm": "CLERK_MCP_NO_CONFIRM",
+  emulator: "CLERK_MCP_EMULATOR",
 } as const;
 
 type ListControl = "toolsets" | "tools" | "exclude-tools";
-type BooleanControl = "read-only" | "allow-production-writes" | "no-confirm";
+type BooleanControl = "read-only" | "allow-production-writes" | "no-confirm" | "emulator";
 
 const FLAG_OPTIONS = {
   // `multiple`: `--tools a --tools b` is the same as `--tools a,b`.
@@ -121,6 +178,7 @@ const FLAG_OPTIONS = {
   "allow-production-writes": { type: "boolean" },
   "audit-log": { type: "string" },
   "no-confirm": { type: "boolean" },
+  emulator: { type: "boolean" },
 } as const;
 
 /** "all", or the default toolsets by name when some are opt-in. */
@@ -157,10 +215,16 @@ ${wrapList(TOOLSET_NAMES, 29, 74)}; --toolsets "" enables none
   --allow-production-writes  allow writes with an sk_live_ key            CLERK_MCP_ALLOW_PRODUCTION_WRITES
   --audit-log FILE           append JSON lines for every write call       CLERK_MCP_AUDIT_LOG
   --no-confirm               no question before destructive calls         CLERK_MCP_NO_CONFIRM
+  --emulator                 try it with no Clerk account: a built-in,    CLERK_MCP_EMULATOR
+                             in-memory emulator with demo data; no key
   --help, --version
 
+  init --client NAME         write this server into a client's configuration
+                             (claude-desktop, claude-code, cursor, vscode); init --help
+
 Environment only:
-  CLERK_SECRET_KEY           the instance's secret key, sk_test_… or sk_live_… (required)
+  CLERK_SECRET_KEY           the instance's secret key, sk_test_… or sk_live_… (required,
+                             except with --emulator)
   CLERK_API_URL              Backend API base URL (default https://api.clerk.com; https,
                              or http to this machine only)
   CLERK_MCP_TIMEOUT_MS       timeout of one attempt at a Clerk request, 100-15000 (default 10000)
@@ -183,6 +247,7 @@ interface Flags {
   "allow-production-writes"?: boolean;
   "audit-log"?: string;
   "no-confirm"?: boolean;
+  emulator?: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -228,7 +293,12 @@ function envBoolean(env: Record<string, string | undefined>, name: string): bool
   throw new ConfigError(`${name} must be true or false (also 1/0, yes/no, on/off).`);
 }
 
-function parseSecretKey(raw: string | undefined): string {
+/**
+ * `raw`, trimmed, when it looks like a Clerk secret key (`sk_test_…` or `sk_live_…`).
+ * @throws ConfigError saying what it is instead (unset, a publishable key, something else); the
+ *   message never contains `raw`.
+ */
+export function parseSecretKey(raw: string | undefined): string {
   const key = raw?.trim() ?? "";
   if (key === "") {
     throw new ConfigError(

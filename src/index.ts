@@ -15,6 +15,17 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   // Asked for on a terminal, never by an MCP client. Still stderr: stdout carries JSON-RPC only,
   // whatever the arguments, so a client misconfigured with --help gets no stray text there.
+  if (argv[0] === "init") {
+    // A command for a terminal, not the server: loaded only when asked for (dist/init.cjs).
+    const { runInit } = await import("./init.js");
+    process.exitCode = await runInit(argv.slice(1), {
+      env: process.env,
+      platform: process.platform,
+      stdin: process.stdin,
+      out: process.stderr,
+    });
+    return;
+  }
   const info = infoRequest(argv);
   if (info) {
     process.stderr.write(info === "help" ? USAGE : `${SERVER_INFO.version}\n`);
@@ -24,8 +35,15 @@ async function main(): Promise<void> {
   let config: Config;
   let server: McpServer;
   const inflight = createInFlight();
+  let emulator: { requestLogUrl: string } | undefined;
   try {
     config = loadConfig(process.env, argv);
+    if (config.emulator) {
+      const { startBuiltInEmulator } = await import("./emulator-mode.js");
+      const started = await startBuiltInEmulator();
+      emulator = started;
+      config = { ...config, apiUrl: started.apiUrl };
+    }
     server = createServer({ config, log, inflight });
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -87,8 +105,11 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => log.error("unhandled rejection", reason));
 
   await server.connect(transport);
+  const where = emulator
+    ? `EMULATOR (built-in, demo data in memory; not a real Clerk instance, nothing is sent to Clerk; request log ${emulator.requestLogUrl})`
+    : `${config.instance} instance, API ${new URL(config.apiUrl).host}`;
   log.info(
-    `ready: ${config.instance} instance, ${writeMode(config)}, API ${new URL(config.apiUrl).host}${config.auditLog ? ", audit log on" : ""}${config.confirm ? "" : ", confirmation off"}`,
+    `ready: ${where}, ${writeMode(config)}${config.auditLog ? ", audit log on" : ""}${config.confirm ? "" : ", confirmation off"}`,
   );
 }
 

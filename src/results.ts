@@ -46,3 +46,16 @@ export function toErrorResult(err: unknown, log: Logger, tool: string): CallTool
     `clerk-admin-mcp hit an unexpected internal error in ${tool}; the details are in the server's stderr log.`,
   );
 }
+
+/** What every result says when the server runs against its built-in emulator (`--emulator`). */
+export const EMULATOR_NOTE =
+  "[clerk-admin-mcp emulator: demo data in memory, not a real Clerk instance; nothing was sent to Clerk]";
+
+/**
+ * `result` with `EMULATOR_NOTE` as its last text block, so that nobody reading it mistakes the
+ * emulator's demo data for their own instance. `structuredContent` is left as it is: it must
+ * match the tool's output schema.
+ */
+export function withEmulatorNote(result: CallToolResult): CallToolResult {
+  return { ...result, content: [...result.content, { type: "text", text: EMULATOR_NOTE }] };
+}

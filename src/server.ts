@@ -84,6 +84,11 @@ const MODE_SENTENCE = {
 function instructions(config: Config, selection: Selection): string {
   const names = new Set(selection.tools.map((t) => t.name));
   return [
+    ...(config.emulator
+      ? [
+          "EMULATOR: this server runs against its built-in Clerk emulator with demo data, not a real Clerk instance; nothing is sent to Clerk. Say so when reporting results.",
+        ]
+      : []),
     `Administers a Clerk ${config.instance} instance: invitations, users and organizations.`,
     MODE_SENTENCE[writeMode(config)],
     `Enabled toolsets: ${selection.toolsets.join(", ") || "none (single tools only)"}.`,
