@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
-import { assertBuilt, type RawRun, spawnRaw, waitFor } from "../helpers/spawn.js";
+import { assertBuilt, INIT, type RawRun, spawnRaw, waitFor } from "../helpers/spawn.js";
 
 // JSON-RPC 2.0 says every request gets an answer, a malformed one included; a client left
 // without one waits forever. Raw lines go to the built bin and the exact answers are checked.
-
-const INIT = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-11-25",
-    capabilities: {},
-    clientInfo: { name: "raw", version: "1" },
-  },
-};
 
 const error = (id: string | number | null, code: number, message: string | RegExp) => ({
   jsonrpc: "2.0",

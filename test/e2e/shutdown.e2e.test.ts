@@ -1,22 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
 import { useAuditFile } from "../helpers/audit-file.js";
-import { assertBuilt, type RawRun, spawnRaw, waitFor } from "../helpers/spawn.js";
+import { assertBuilt, INIT, type RawRun, spawnRaw, waitFor } from "../helpers/spawn.js";
 
 // A shutdown lets a write in flight finish and record its outcome: the server used to exit
 // 500 ms after stdin closed or a signal came, whatever was running, and the audit log was left
 // with an intent line and no outcome for a write Clerk did apply.
-
-const INIT = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-11-25",
-    capabilities: {},
-    clientInfo: { name: "raw", version: "1" },
-  },
-};
 
 /** Clerk's answer to the write comes this late: well past the old 500 ms, well within the grace. */
 const DELAY_MS = 1_500;

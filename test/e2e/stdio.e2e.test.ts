@@ -3,22 +3,11 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/index.js";
 import { startHarness } from "../helpers/harness.js";
-import { assertBuilt, connectStdio, spawnRaw, waitFor } from "../helpers/spawn.js";
+import { assertBuilt, connectStdio, INIT, spawnRaw, waitFor } from "../helpers/spawn.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   name: string;
   version: string;
-};
-
-const INIT = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-11-25",
-    capabilities: {},
-    clientInfo: { name: "raw", version: "1" },
-  },
 };
 
 describe("stdio end to end (dist/index.js)", () => {

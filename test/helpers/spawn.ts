@@ -13,6 +13,18 @@ import type { Emulator } from "../../emulator/index.js";
 /** The built bin, as `npx clerk-admin-mcp` runs it. `npm test` builds before vitest runs. */
 export const BIN = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 
+/** A raw `initialize` request, for tests that write JSON-RPC lines to the bin themselves. */
+export const INIT = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-11-25",
+    capabilities: {},
+    clientInfo: { name: "raw", version: "1" },
+  },
+};
+
 export function assertBuilt(): void {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
 }

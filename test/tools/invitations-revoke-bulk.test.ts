@@ -198,6 +198,15 @@ describe("revoke_invitations", () => {
   });
 });
 
+/** Clerk applies every revoke of `id`, but no answer arrives within the 300 ms timeout. */
+const appliedButNeverAnswered = (id: string) => ({
+  method: "POST",
+  path: `/v1/invitations/${id}/revoke`,
+  delayMs: 1_000,
+  applyThenFail: 503,
+  times: Number.POSITIVE_INFINITY,
+});
+
 describe("revoke_invitations when an answer is lost and cannot be settled", () => {
   it("reports that item as outcome_unknown, and the audit log says so", async () => {
     const dir = mkdtempSync(join(tmpdir(), "clerk-bulk-unknown-"));
@@ -208,13 +217,7 @@ describe("revoke_invitations when an answer is lost and cannot be settled", () =
       const fine = h.emu.addInvitation({ email_address: "fine@example.com" }).id;
       h.emu.clearRequests();
       // Clerk applies the revoke, but no answer to it or to its repeats arrives in time.
-      h.emu.inject({
-        method: "POST",
-        path: `/v1/invitations/${lost}/revoke`,
-        delayMs: 1_000,
-        applyThenFail: 503,
-        times: Number.POSITIVE_INFINITY,
-      });
+      h.emu.inject(appliedButNeverAnswered(lost));
       const result = await h.call("revoke_invitations", { invitation_ids: [lost, fine] });
       expect(result.isError).toBeFalsy();
       const bulk = bulkOf(result);
@@ -243,13 +246,7 @@ describe("revoke_invitations when an answer is lost and cannot be settled", () =
       const lost = h.emu.addInvitation({ email_address: "lost2@example.com" }).id;
       h.emu.clearRequests();
       h.emu.inject({ method: "POST", path: `/v1/invitations/${refused}/revoke`, status: 422 });
-      h.emu.inject({
-        method: "POST",
-        path: `/v1/invitations/${lost}/revoke`,
-        delayMs: 1_000,
-        applyThenFail: 503,
-        times: Number.POSITIVE_INFINITY,
-      });
+      h.emu.inject(appliedButNeverAnswered(lost));
       const result = await h.call("revoke_invitations", { invitation_ids: [refused, lost] });
       expect(result.isError).toBeFalsy();
       expect(bulkOf(result).counts).toEqual({ failed: 1, outcome_unknown: 1 });

@@ -1,5 +1,6 @@
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { ADMIN, acmeSeed, MEMBER, ORG } from "../helpers/acme.js";
 import { type Harness, jsonBlock, startHarness, textOf } from "../helpers/harness.js";
 
 /**
@@ -7,33 +8,13 @@ import { type Harness, jsonBlock, startHarness, textOf } from "../helpers/harnes
  * in text agree in number, and removing an organization's last member says Clerk deleted it.
  */
 
-const ORG = "org_acme000001";
-const ADMIN = "user_admin00001";
-const MEMBER = "user_member0001";
-
 describe("results that read right", () => {
   let h: Harness;
   afterEach(() => h.close());
 
   async function start(opts: { confirm?: boolean; asked?: string[] } = {}) {
     h = await startHarness({
-      seed: {
-        users: [
-          { id: ADMIN, email_address: "admin@example.com" },
-          { id: MEMBER, email_address: "member@example.com" },
-        ],
-        organizations: [
-          {
-            id: ORG,
-            name: "Acme",
-            slug: "acme",
-            members: [
-              { user_id: ADMIN, role: "org:admin" },
-              { user_id: MEMBER, role: "org:member" },
-            ],
-          },
-        ],
-      },
+      seed: acmeSeed({ withOutsider: false }),
       ...(opts.asked ? { capabilities: { elicitation: {} } } : {}),
       config: { confirm: opts.confirm ?? true },
     });
@@ -71,7 +52,7 @@ describe("results that read right", () => {
     h.emu.seed({ organizations: [{ name: "Other", slug: "other" }] });
     const two = await h.call("list_organizations", { offset: 5 });
     expect(textOf(two)).toMatch(/: 2 organizations matched\./);
-    const users = await h.call("list_users", { offset: 5, email_address: "admin@example.com" });
+    const users = await h.call("list_users", { offset: 5, email_address: "admin@acme.test" });
     expect(textOf(users)).toMatch(/: 1 user matched\./);
   });
 
