@@ -162,7 +162,7 @@ describe("loadConfig: --emulator and unfilled bundle settings", () => {
     expect(() => loadConfig({}, [])).toThrow(/CLERK_SECRET_KEY is not set/);
   });
 
-  it("treats ${user_config.NAME} (a bundle setting left empty) as unset, in env and argv", () => {
+  it("treats an unfilled bundle setting (the literal user_config placeholder) as unset, in env and argv", () => {
     const unfilled = (name: string) => `\${user_config.${name}}`;
     const config = loadConfig(
       env({
