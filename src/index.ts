@@ -2,6 +2,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type Config, ConfigError, infoRequest, loadConfig, USAGE } from "./config.js";
 import { createStderrLogger } from "./log.js";
+import { labelEmulatorResults } from "./results.js";
 import { probeAuditLog } from "./safety/audit.js";
 import { createInFlight, SHUTDOWN_GRACE_MS } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => log.error("unhandled rejection", reason));
 
   await server.connect(transport);
+  if (emulator) labelEmulatorResults(transport);
   const where = emulator
     ? `EMULATOR (built-in, demo data in memory; not a real Clerk instance, nothing is sent to Clerk; request log ${emulator.requestLogUrl})`
     : `${config.instance} instance, API ${new URL(config.apiUrl).host}`;

@@ -1,3 +1,4 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ClerkFailure, ToolError } from "./clerk/errors.js";
 import { explainFailure } from "./clerk/failure-text.js";
@@ -58,4 +59,30 @@ export const EMULATOR_NOTE =
  */
 export function withEmulatorNote(result: CallToolResult): CallToolResult {
   return { ...result, content: [...result.content, { type: "text", text: EMULATOR_NOTE }] };
+}
+
+/**
+ * Makes `transport` add `EMULATOR_NOTE` to every `tools/call` result it sends: the handlers'
+ * results and also those the SDK makes itself (arguments its schema refuses, an unknown
+ * tool), which never reach a handler. Call after the server has connected to it.
+ */
+export function labelEmulatorResults(transport: Transport): void {
+  const calls = new Set<string | number>();
+  const receive = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if ("method" in message && message.method === "tools/call" && "id" in message) {
+      calls.add(message.id);
+    }
+    receive?.(message, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    if ("result" in message && calls.delete(message.id) && Array.isArray(message.result.content)) {
+      return send(
+        { ...message, result: withEmulatorNote(message.result as CallToolResult) },
+        options,
+      );
+    }
+    return send(message, options);
+  };
 }

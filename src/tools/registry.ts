@@ -4,7 +4,7 @@ import * as z from "zod";
 import type { ClerkGateway } from "../clerk/client.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { successResult, toErrorResult, withEmulatorNote } from "../results.js";
+import { successResult, toErrorResult } from "../results.js";
 import type { AuditLog } from "../safety/audit.js";
 import { guardedWrite } from "../safety/guard.js";
 import type { InFlight } from "../safety/inflight.js";
@@ -66,30 +66,23 @@ export function registerTools(
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args, extra): Promise<CallToolResult> => {
-        const result = await run(args, extra);
-        return deps.config.emulator ? withEmulatorNote(result) : result;
+        const ctx: ToolContext = {
+          ...deps,
+          actor: deps.actor ?? LOCAL_OPERATOR,
+          signal: extra.signal,
+          extra,
+        };
+        if (isWriteTool(tool)) {
+          const write = guardedWrite(server, tool, args, ctx, deps.audit);
+          return deps.inflight?.track(write) ?? write;
+        }
+        try {
+          return successResult(await tool.handler(args, ctx));
+        } catch (err) {
+          return toErrorResult(err, deps.log, tool.name);
+        }
       },
     );
-    async function run(
-      args: Record<string, unknown>,
-      extra: ToolContext["extra"],
-    ): Promise<CallToolResult> {
-      const ctx: ToolContext = {
-        ...deps,
-        actor: deps.actor ?? LOCAL_OPERATOR,
-        signal: extra.signal,
-        extra,
-      };
-      if (isWriteTool(tool)) {
-        const write = guardedWrite(server, tool, args, ctx, deps.audit);
-        return deps.inflight?.track(write) ?? write;
-      }
-      try {
-        return successResult(await tool.handler(args, ctx));
-      } catch (err) {
-        return toErrorResult(err, deps.log, tool.name);
-      }
-    }
   }
   serveToolList(server, tools);
 }

@@ -53,6 +53,17 @@ async function expectSeededEmulator(client: Client, stderr: () => string) {
   expect(missing.isError).toBe(true);
   expect(missing.content.at(-1)).toEqual({ type: "text", text: EMULATOR_NOTE });
 
+  // So do the results the SDK makes itself, such as arguments a tool's schema refuses.
+  const refused = (await client.callTool({
+    name: "list_users",
+    arguments: { userId: "x" },
+  })) as CallToolResult;
+  expect(refused.isError).toBe(true);
+  expect(refused.content.at(-1)).toEqual({ type: "text", text: EMULATOR_NOTE });
+  expect(refused.content.filter((c) => c.type === "text" && c.text === EMULATOR_NOTE)).toHaveLength(
+    1,
+  );
+
   expect(stderr()).toMatch(/ready: EMULATOR \(built-in, demo data in memory; not a real Clerk/);
   // The request log the start-up line points at shows what the server sent.
   const logUrl = /request log (http:\/\/127\.0\.0\.1:\d+\/__emulator\/requests)/.exec(
