@@ -7,6 +7,7 @@ import { probeAuditLog } from "./safety/audit.js";
 import { createInFlight, SHUTDOWN_GRACE_MS } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { createServer, SERVER_INFO } from "./server.js";
+import { loadRemoteOptions, REMOTE_USAGE, type RemoteOptions } from "./transport/http-config.js";
 import { JsonRpcStdioTransport } from "./transport/stdio.js";
 
 // The bin: config, server, stdio. stdout is the JSON-RPC channel; everything else is stderr.
@@ -29,16 +30,19 @@ async function main(): Promise<void> {
   }
   const info = infoRequest(argv);
   if (info) {
-    process.stderr.write(info === "help" ? USAGE : `${SERVER_INFO.version}\n`);
+    process.stderr.write(info === "help" ? USAGE + REMOTE_USAGE : `${SERVER_INFO.version}\n`);
     return;
   }
 
   let config: Config;
   let server: McpServer;
+  let remote: RemoteOptions;
   const inflight = createInFlight();
   let emulator: { requestLogUrl: string } | undefined;
   try {
-    config = loadConfig(process.env, argv);
+    const split = loadRemoteOptions(process.env, argv);
+    remote = split.remote;
+    config = loadConfig(process.env, split.rest);
     if (config.emulator) {
       const { startBuiltInEmulator } = await import("./emulator-mode.js");
       const started = await startBuiltInEmulator();
@@ -64,6 +68,19 @@ async function main(): Promise<void> {
       );
       process.exit(1);
     }
+  }
+
+  if (remote.transport === "http") {
+    // Loaded only in remote mode: stdio's start-up path never parses the HTTP layer.
+    const { serveHttp } = await import("./transport/http-main.js");
+    try {
+      await serveHttp(config, remote, log, inflight);
+    } catch (err) {
+      if (!(err instanceof ConfigError) && !(err instanceof Error && "code" in err)) throw err;
+      process.stderr.write(`clerk-admin-mcp: ${err.message}\n`);
+      process.exit(1);
+    }
+    return;
   }
 
   const transport = new JsonRpcStdioTransport();

@@ -6,6 +6,7 @@ import { type ClerkGateway, createClerkGateway } from "./clerk/client.js";
 import type { Config } from "./config.js";
 import { createStderrLogger, type Logger } from "./log.js";
 import { type AuditLog, createAuditLog } from "./safety/audit.js";
+import type { TokenConfirmation } from "./safety/confirm-token.js";
 import type { InFlight } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { type Selection, selectTools } from "./safety/selection.js";
@@ -23,6 +24,8 @@ export interface ServerDeps {
   inflight?: InFlight;
   /** Who the calls are made for (audit lines); the local operator by default. */
   actor?: Actor;
+  /** Remote mode: destructive tools confirm with signed tokens (src/safety/confirm-token.ts). */
+  tokenConfirmation?: TokenConfirmation;
 }
 
 /** Name and version reported in `initialize`, from package.json. */
@@ -54,6 +57,7 @@ export function createServer(deps: ServerDeps): McpServer {
     ...(audit ? { audit } : {}),
     ...(deps.inflight ? { inflight: deps.inflight } : {}),
     ...(deps.actor ? { actor: deps.actor } : {}),
+    ...(deps.tokenConfirmation ? { tokenConfirmation: deps.tokenConfirmation } : {}),
   });
   return server;
 }
@@ -92,7 +96,7 @@ function instructions(config: Config, selection: Selection): string {
     `Administers a Clerk ${config.instance} instance: invitations, users and organizations.`,
     MODE_SENTENCE[writeMode(config)],
     `Enabled toolsets: ${selection.toolsets.join(", ") || "none (single tools only)"}.`,
-    "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization.",
+    "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization, sess_ session.",
     ...(names.has("list_invitations")
       ? ["Use list_invitations to find application invitation IDs before acting on them."]
       : []),

@@ -472,6 +472,23 @@ export const organizationRoutes: Route[] = [
     },
   },
   {
+    // Always the envelope, as the spec's OrganizationMemberships; newest first. Clerk's spec
+    // lists no 404 here: an unknown user lists nothing (not confirmed, see the README).
+    method: "GET",
+    pattern: "/v1/users/:user_id/organization_memberships",
+    handler: ({ store, params, query }) => {
+      const page = pageParams(query);
+      const rows = [...store.organizations.values()].flatMap((org) => {
+        const m = org.members.get(params.user_id ?? "");
+        return m ? [{ org, m, created_at: m.created_at }] : [];
+      });
+      const sorted = sortItems(rows, "created_at", true).map((r) =>
+        serializeMembership(store, r.org, r.m),
+      );
+      return listResponse(sorted, page, true);
+    },
+  },
+  {
     method: "GET",
     pattern: "/v1/organizations/:organization_id/memberships",
     handler: ({ store, params, query }) =>

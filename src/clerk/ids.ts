@@ -37,6 +37,7 @@ const KINDS: ReadonlyArray<[string, string, string]> = [
   ["inv_", "an application invitation ID", "application invitation tools take it"],
   ["org_", "an organization ID", "pass it as organization_id"],
   ["user_", "a user ID", "pass it as a user ID argument"],
+  ["sess_", "a session ID", "pass it as session_id"],
 ];
 
 function mistakenKind(input: string, expected: string): string | undefined {
@@ -65,5 +66,8 @@ export const OrganizationId = idSchema("org_", "an organization", "list_organiza
 /** User ID, `user_…`. Find IDs with `list_users`. */
 export const UserId = idSchema("user_", "a user", "list_users finds IDs.");
 
+/** Session ID, `sess_…`. Find IDs with `list_sessions`. */
+export const SessionId = idSchema("sess_", "a session", "list_sessions finds IDs.");
+
 /** The prefix every ID schema enforces, for invariant tests. */
-export const ID_PREFIXES = ["inv_", "orginv_", "org_", "user_"] as const;
+export const ID_PREFIXES = ["inv_", "orginv_", "org_", "user_", "sess_"] as const;

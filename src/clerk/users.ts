@@ -1,7 +1,8 @@
-import type { ClerkGateway } from "./client.js";
+import type { User } from "@clerk/backend";
+import type { ClerkClient, ClerkGateway } from "./client.js";
 import { type ClerkFailure, type Found, getById, ToolError } from "./errors.js";
 import { describeFailure } from "./failure-text.js";
-import { type Settled, sendState } from "./outcomes.js";
+import { outcomeUnknown, repeatNote, type Settled, sendState, setState } from "./outcomes.js";
 import { primaryEmail, rawOf, type UserJson } from "./views.js";
 
 /**
@@ -117,41 +118,158 @@ export async function updateUserMetadata(
   );
 }
 
-/** What a ban or unban did. */
-export type BanResult =
+/** What setting a flag (ban, unban, lock, unlock) did. */
+export type FlagResult =
   /** `note`: an earlier answer was lost, and the repeat applied it. */
   { outcome: "changed"; user: UserJson; note?: string } | { outcome: "unchanged"; user: UserJson };
 
+/** A flag on a user that Clerk sets and clears with one POST each, and their SDK calls. */
+export type UserFlag = "banned" | "locked";
+
+const FLAG_WRITES: Record<
+  UserFlag,
+  Record<"true" | "false", { verb: string; send: (c: ClerkClient, id: string) => Promise<User> }>
+> = {
+  banned: {
+    true: { verb: "ban", send: (c, id) => c.users.banUser(id) },
+    false: { verb: "unban", send: (c, id) => c.users.unbanUser(id) },
+  },
+  locked: {
+    true: { verb: "lock", send: (c, id) => c.users.lockUser(id) },
+    false: { verb: "unlock", send: (c, id) => c.users.unlockUser(id) },
+  },
+};
+
 /**
- * Bans (`banned: true`) or unbans a user. Looks the user up first, so that a user already in
- * that state is reported as unchanged and no write is sent: the answer to a ban shows the user
- * banned whether or not they were before, so only the lookup can tell.
+ * Sets `banned` (ban, unban) or `locked` (lock, unlock) on a user. Looks the user up first, so
+ * that a user already in that state is reported as unchanged and no write is sent: the answer
+ * to a ban or lock shows the user so whether or not they were before, so only the lookup can
+ * tell.
  * Source: `GET /v1/users/{user_id}`, then `POST /v1/users/{user_id}/ban` (Clerk also ends every
- * session of the user) or `POST /v1/users/{user_id}/unban`.
- * @throws ToolError when the user does not exist (404); ClerkFailure otherwise.
+ * session of the user), `…/unban`, `…/lock` (sign-in is refused until the instance's lockout
+ * duration passes, one hour by default; sessions stay) or `…/unlock`.
+ * @throws ToolError when the user does not exist (404); OutcomeUnknown when no attempt got an
+ *   answer; ClerkFailure otherwise.
  */
-export async function setBanned(
+export async function setFlag(
   clerk: ClerkGateway,
   user_id: string,
-  banned: boolean,
+  flag: UserFlag,
+  value: boolean,
   signal?: AbortSignal,
-): Promise<BanResult> {
+): Promise<FlagResult> {
   const lookup = await getUser(clerk, user_id, signal);
   if (lookup.missing) throw userNotFound(user_id, true, lookup.missing);
   const current = lookup.found;
-  if ((current.banned ?? false) === banned) return { outcome: "unchanged", user: current };
-  const { value, note } = await sendState(
+  if ((current[flag] ?? false) === value) return { outcome: "unchanged", user: current };
+  const { verb, send } = FLAG_WRITES[flag][value ? "true" : "false"];
+  const { value: user, note } = await sendState(
     clerk,
-    async (c) =>
-      rawOf(await (banned ? c.users.banUser(user_id) : c.users.unbanUser(user_id))) as UserJson,
+    async (c) => rawOf(await send(c, user_id)) as UserJson,
     signal,
     {
-      request: `the ${banned ? "ban" : "unban"} of ${user_id}`,
+      request: `the ${verb} of ${user_id}`,
       checkWith: `get_user (${user_id})`,
       refused: (err) => (err.status === 404 ? userNotFound(user_id, true, err) : undefined),
     },
   );
-  return note ? { outcome: "changed", user: value, note } : { outcome: "changed", user: value };
+  return note ? { outcome: "changed", user, note } : { outcome: "changed", user };
+}
+
+/** The fields update_user sets, as Clerk's wire names them. */
+export interface UserFieldsPatch {
+  first_name?: string | undefined;
+  last_name?: string | undefined;
+  username?: string | undefined;
+  external_id?: string | undefined;
+}
+
+/**
+ * Sets a user's names, username or external ID (only those given). Setting the same values
+ * again ends in the same state, so it is repeated after a lost answer.
+ * Source: `PATCH /v1/users/{user_id}` with `{ first_name, last_name, username, external_id }`.
+ * @returns the user, with a note when an earlier answer was lost.
+ * @throws ToolError when the user does not exist (404) or the username is taken (422
+ *   `form_identifier_exists`); OutcomeUnknown when no attempt got an answer; ClerkFailure
+ *   otherwise.
+ */
+export async function updateUser(
+  clerk: ClerkGateway,
+  user_id: string,
+  patch: UserFieldsPatch,
+  signal?: AbortSignal,
+): Promise<Settled<UserJson>> {
+  return sendState(
+    clerk,
+    async (c) =>
+      rawOf(
+        await c.users.updateUser(user_id, {
+          ...(patch.first_name !== undefined ? { firstName: patch.first_name } : {}),
+          ...(patch.last_name !== undefined ? { lastName: patch.last_name } : {}),
+          ...(patch.username !== undefined ? { username: patch.username } : {}),
+          ...(patch.external_id !== undefined ? { externalId: patch.external_id } : {}),
+        }),
+      ) as UserJson,
+    signal,
+    {
+      request: `the update of ${user_id}`,
+      checkWith: `get_user (${user_id})`,
+      refused: (err) => {
+        if (err.status === 404) return userNotFound(user_id, true, err);
+        if (err.hasCode("form_identifier_exists")) {
+          return new ToolError(
+            `Clerk refused the update: the username ${patch.username ?? ""} is already taken by another user (usernames are compared without case). Nothing changed. list_users finds who has it (query). ${describeFailure(err)}`,
+            err,
+          );
+        }
+        return undefined;
+      },
+    },
+  );
+}
+
+/**
+ * How many organizations the user is a member of (Clerk's total count of their memberships).
+ * Source: `GET /v1/users/{user_id}/organization_memberships?limit=1`.
+ * @throws ClerkFailure.
+ */
+export async function countOrganizationMemberships(
+  clerk: ClerkGateway,
+  user_id: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const page = await clerk.call(
+    (c) => c.users.getOrganizationMembershipList({ userId: user_id, limit: 1 }),
+    { idempotent: true, signal },
+  );
+  return page.totalCount;
+}
+
+/**
+ * Deletes a user with their sessions and organization memberships; this cannot be undone.
+ * Only sets state, so after a lost answer it is repeated (`setState`): a 404 then means it is
+ * gone.
+ * Source: `DELETE /v1/users/{user_id}`.
+ * @returns a note when Clerk's first answer was lost.
+ * @throws ToolError for an unknown user (a 404 with no lost answer before it); OutcomeUnknown
+ *   when no attempt got an answer; ClerkFailure otherwise.
+ */
+export async function deleteUser(
+  clerk: ClerkGateway,
+  user_id: string,
+  signal?: AbortSignal,
+): Promise<{ note?: string }> {
+  const answer = await setState(clerk, (c) => c.users.deleteUser(user_id), signal);
+  if (answer.ok) return answer.lost ? { note: repeatNote(answer.lost, "deleted it") } : {};
+  const { failure, lost } = answer;
+  if (failure.status === 404) {
+    if (!lost) throw userNotFound(user_id, true, failure);
+    return { note: repeatNote(lost, `found ${user_id} gone (Clerk answered 404)`) };
+  }
+  if (failure.outcomeUnknown) {
+    throw outcomeUnknown(`the delete of ${user_id}`, failure, `get_user (${user_id})`);
+  }
+  throw failure;
 }
 
 /** The user named for a human: `email (First Last, user_…)`, leaving out what Clerk lacks. */

@@ -218,8 +218,11 @@ export interface UserJson {
   first_name?: string | null;
   last_name?: string | null;
   username?: string | null;
+  external_id?: string | null;
   banned?: boolean;
   locked?: boolean;
+  /** Seconds left of a lock; null when not locked or when the lock does not expire. */
+  lockout_expires_in_seconds?: number | null;
   public_metadata?: Record<string, unknown> | null;
   private_metadata?: Record<string, unknown> | null;
   unsafe_metadata?: Record<string, unknown> | null;
@@ -285,6 +288,72 @@ function userMetadataOf(raw: UserJson): Omit<UserMetadataView, "user_id"> {
 /** The user's ID and three metadata kinds, whole. */
 export function userMetadataView(raw: UserJson): UserMetadataView {
   return { user_id: raw.id, ...userMetadataOf(raw) };
+}
+
+// ---- sessions ----
+
+/** The fields of Clerk's `Session` JSON that the views read (`/v1/sessions…`); it has no token. */
+export interface SessionJson {
+  id: string;
+  user_id: string;
+  client_id: string;
+  status: string;
+  latest_activity?: {
+    device_type?: string | null;
+    is_mobile?: boolean | null;
+    browser_name?: string | null;
+    browser_version?: string | null;
+    ip_address?: string | null;
+    city?: string | null;
+    country?: string | null;
+  } | null;
+  last_active_at?: number | null;
+  expire_at?: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A session as the sessions tools return it; never a token (Clerk's Backend API sends none). */
+export const SessionView = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  client_id: z.string(),
+  status: z.string(),
+  last_active_at: Iso.nullable(),
+  expire_at: Iso.nullable(),
+  created_at: Iso,
+  device: z.string().nullable().describe("Browser, device, IP address and place last seen"),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+/**
+ * Projects Clerk's `Session` JSON onto `SessionView`: ISO-8601 UTC times, and Clerk's
+ * `latest_activity` in one line (`Firefox 126, desktop, 203.0.113.7, Berlin, DE`), null when
+ * Clerk sends none.
+ */
+export function sessionView(raw: SessionJson): SessionView {
+  const a = raw.latest_activity;
+  const device = a
+    ? [
+        [a.browser_name, a.browser_version].filter(Boolean).join(" "),
+        a.device_type || (a.is_mobile ? "mobile" : ""),
+        a.ip_address,
+        a.city,
+        a.country,
+      ]
+        .filter(Boolean)
+        .join(", ")
+    : "";
+  return {
+    id: raw.id,
+    user_id: raw.user_id,
+    client_id: raw.client_id,
+    status: raw.status,
+    last_active_at: isoTime(raw.last_active_at),
+    expire_at: isoTime(raw.expire_at),
+    created_at: isoTime(raw.created_at),
+    device: device || null,
+  };
 }
 
 // ---- organizations and memberships ----

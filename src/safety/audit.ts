@@ -40,6 +40,12 @@ export type AuditOutcome =
   /** Not sent: the human said no. */
   | "declined"
   /**
+   * Not sent: remote mode answered with a preview and a confirmation token
+   * (`confirmation_id`); the repeat that carries the token has lines of its own with the same
+   * `confirmation_id`.
+   */
+  | "awaiting_confirmation"
+  /**
    * Not sent: the human dismissed the confirmation, or the client cancelled the call before
    * its change was sent (`reason: client_cancelled`).
    */
@@ -56,6 +62,13 @@ export interface AuditLine {
   instance: InstanceKind;
   /** Who the call was made for: `local` over stdio, else the signed-in person or token name. */
   actor: { kind: Actor["kind"]; id: string; email?: string };
+  /** Remote mode only: the caller's IP address as this server saw it (the TCP peer). */
+  client_ip?: string;
+  /**
+   * Remote mode only: the ID of the confirmation token a destructive call was issued
+   * (`awaiting_confirmation`) or went ahead with, linking the two steps.
+   */
+  confirmation_id?: string;
   /** `sha256:` and the first 16 hex digits of SHA-256 over the secret key. */
   key_fingerprint: string;
   outcome?: AuditOutcome;
@@ -134,8 +147,13 @@ export interface AuditCall {
   intent(): Promise<void>;
   /** Writes the outcome line. */
   outcome(
-    facts: Pick<AuditLine, "outcome" | "reason" | "http_status" | "clerk_trace_id" | "counts">,
+    facts: Pick<
+      AuditLine,
+      "outcome" | "reason" | "http_status" | "clerk_trace_id" | "counts" | "confirmation_id"
+    >,
   ): Promise<void>;
+  /** Adds the confirmation token's ID to the lines written after this. */
+  confirmedBy(confirmationId: string): void;
 }
 
 /**
@@ -158,13 +176,14 @@ export function createAuditLog(
   return {
     begin(tool, args, actor) {
       const call_id = randomUUID();
-      const base = {
+      const base: Omit<AuditLine, "time" | "stage"> = {
         call_id,
         tool,
         targets: auditTargets(args),
         ...(typeof args.dry_run === "boolean" ? { dry_run: args.dry_run } : {}),
         instance: identity.instance,
         actor: { kind: actor.kind, id: actor.id, ...(actor.email ? { email: actor.email } : {}) },
+        ...(actor.clientIp ? { client_ip: actor.clientIp } : {}),
         key_fingerprint,
       };
       return {
@@ -178,6 +197,9 @@ export function createAuditLog(
             clerk_trace_id: null,
             ...facts,
           }),
+        confirmedBy: (confirmationId) => {
+          base.confirmation_id = confirmationId;
+        },
       };
     },
   };

@@ -12,6 +12,11 @@ import {
   resultCounts,
 } from "./audit.js";
 import { askToConfirm, canConfirm } from "./confirm.js";
+import {
+  confirmationRequiredText,
+  issueConfirmationToken,
+  verifyConfirmationToken,
+} from "./confirm-token.js";
 import { productionRefusal, writeMode } from "./mode.js";
 
 /**
@@ -19,7 +24,8 @@ import { productionRefusal, writeMode } from "./mode.js";
  * order, so that no change is sent to Clerk unless all of them pass:
  * 1. the production guard (lets through calls the tool's `readsOnly` says change nothing);
  * 2. the human's confirmation (destructive tools with a `confirm` hook, when the client
- *    supports elicitation; the hook's lookups are reads, sent before the question);
+ *    supports elicitation; the hook's lookups are reads, sent before the question); in remote
+ *    mode, a signed confirmation token instead (`ctx.tokenConfirmation`);
  * 3. the audit log's intent line (a call that cannot be audited is refused);
  * 4. the handler, then the audit outcome line, which follows the lost-answer rule: a write
  *    that may have been applied is `outcome_unknown`, never `failed`.
@@ -53,19 +59,60 @@ export async function guardedWrite(
     );
   }
 
-  if (config.confirm && tool.confirm && canConfirm(server.server)) {
-    let question: Awaited<ReturnType<NonNullable<AnyToolDefinition["confirm"]>>>;
+  // The confirm hook's lookups are reads; a failure among them refuses the call.
+  type Question = Awaited<ReturnType<NonNullable<AnyToolDefinition["confirm"]>>>;
+  const lookUp = async (
+    confirm: NonNullable<AnyToolDefinition["confirm"]>,
+  ): Promise<{ question: Question } | { stop: CallToolResult }> => {
     try {
-      question = await tool.confirm(args, ctx);
+      return { question: await confirm(args, ctx) };
     } catch (err) {
       // Only reads were sent (the lookup naming who is affected), so nothing was changed.
-      if (ctx.signal.aborted) return cancelledByClient();
+      if (ctx.signal.aborted) return { stop: await cancelledByClient() };
       const detail = textOf(toErrorResult(err, log, tool.name));
-      return notSent(
-        { outcome: "refused", reason: "confirmation_lookup_failed", ...clerkFacts(err) },
-        `Not done: ${tool.name} needs the human's confirmation, and looking up who it affects failed, so nothing was changed. ${detail}`,
-      );
+      return {
+        stop: await notSent(
+          { outcome: "refused", reason: "confirmation_lookup_failed", ...clerkFacts(err) },
+          `Not done: ${tool.name} needs the human's confirmation, and looking up who it affects failed, so nothing was changed. ${detail}`,
+        ),
+      };
     }
+  };
+
+  const byToken = ctx.tokenConfirmation;
+  if (config.confirm && tool.confirm && byToken) {
+    // Remote mode's confirmation (src/safety/confirm-token.ts): a token is checked before any
+    // request; without one, the preview and a new token are the answer and nothing is sent.
+    if (byToken.token !== undefined) {
+      const check = verifyConfirmationToken(
+        byToken.opts,
+        tool.name,
+        args,
+        ctx.actor,
+        byToken.token,
+      );
+      if (!check.ok) {
+        return notSent(
+          { outcome: "refused", reason: `confirmation_token_${check.reason}` },
+          check.text,
+        );
+      }
+      call?.confirmedBy(check.id);
+    } else {
+      const looked = await lookUp(tool.confirm);
+      if ("stop" in looked) return looked.stop;
+      if (looked.question) {
+        const issued = issueConfirmationToken(byToken.opts, tool.name, args, ctx.actor);
+        return notSent(
+          { outcome: "awaiting_confirmation", confirmation_id: issued.id },
+          confirmationRequiredText(tool.name, looked.question.message, issued, byToken.opts.ttlS),
+        );
+      }
+    }
+  } else if (config.confirm && tool.confirm && canConfirm(server.server)) {
+    const looked = await lookUp(tool.confirm);
+    if ("stop" in looked) return looked.stop;
+    const question = looked.question;
     if (question) {
       let answer: Awaited<ReturnType<typeof askToConfirm>>;
       try {
@@ -127,7 +174,7 @@ export async function guardedWrite(
 
 type OutcomeFacts = Pick<
   AuditLine,
-  "outcome" | "reason" | "http_status" | "clerk_trace_id" | "counts"
+  "outcome" | "reason" | "http_status" | "clerk_trace_id" | "counts" | "confirmation_id"
 >;
 
 // The change (if any) has already happened or been refused; a lost outcome line is logged,

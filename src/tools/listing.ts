@@ -24,10 +24,35 @@ const PREBUILT: Readonly<Record<string, Tool>> | undefined =
  * the whole list): models send the properties they are shown, and an unknown key is still
  * refused, with an error naming it, before any request (test/tools/invariants.test.ts).
  */
-export function serveToolList(server: McpServer, tools: readonly AnyToolDefinition[]): void {
-  // Built once: the list cannot change while the server runs.
-  const listing: Tool[] = tools.map((tool) => PREBUILT?.[tool.name] ?? toolListing(tool));
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+export function serveToolList(
+  server: McpServer,
+  tools: readonly AnyToolDefinition[],
+  confirmationToken?: z.ZodType,
+): void {
+  // Built once, when first asked for: the list cannot change while the server runs, and a
+  // remote-mode server lives for one request, which is rarely tools/list.
+  let listing: Tool[] | undefined;
+  const build = () =>
+    tools.map((tool) => {
+      const entry = PREBUILT?.[tool.name] ?? toolListing(tool);
+      return confirmationToken && tool.confirm ? withTokenArg(entry, confirmationToken) : entry;
+    });
+  server.server.setRequestHandler(ListToolsRequestSchema, () => {
+    listing ??= build();
+    return { tools: listing };
+  });
+}
+
+/**
+ * Remote mode: a destructive tool's entry with the optional `confirmation_token` argument
+ * (src/safety/confirm-token.ts). Added here, not in the tool's definition, so that stdio's
+ * listing, its snapshots and its token budget do not carry it.
+ */
+function withTokenArg(entry: Tool, schema: z.ZodType): Tool {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" });
+  const token = compactSchema(json) as Record<string, unknown>;
+  const properties = { ...entry.inputSchema.properties, confirmation_token: token };
+  return { ...entry, inputSchema: { ...entry.inputSchema, properties } };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { successResult, toErrorResult } from "../results.js";
 import type { AuditLog } from "../safety/audit.js";
+import { CONFIRMATION_TOKEN_ARG, type TokenConfirmation } from "../safety/confirm-token.js";
 import { guardedWrite } from "../safety/guard.js";
 import type { InFlight } from "../safety/inflight.js";
 import { isWriteTool } from "../safety/selection.js";
@@ -13,6 +14,7 @@ import { invitationTools } from "./invitations.js";
 import { serveToolList } from "./listing.js";
 import { organizationInvitationTools } from "./organization-invitations.js";
 import { organizationTools } from "./organizations.js";
+import { sessionTools } from "./sessions.js";
 import { type Actor, type AnyToolDefinition, LOCAL_OPERATOR, type ToolContext } from "./types.js";
 import { userTools } from "./users.js";
 
@@ -22,6 +24,7 @@ export const ALL_TOOLS = [
   ...organizationInvitationTools,
   ...userTools,
   ...organizationTools,
+  ...sessionTools,
 ] satisfies readonly AnyToolDefinition[];
 
 /** The name of a tool in ALL_TOOLS, as a literal type: tables keyed by it must name every tool. */
@@ -37,7 +40,21 @@ export interface RegistryDeps {
   inflight?: InFlight;
   /** Who the calls are made for; the local operator unless the transport says otherwise. */
   actor?: Actor;
+  /**
+   * Remote mode: destructive tools (those with a `confirm` hook) take an optional
+   * `confirmation_token` and confirm with it instead of elicitation (src/safety/confirm-token.ts).
+   * Over stdio it is absent, and so is the argument: stdio's tools/list stays as it was.
+   */
+  tokenConfirmation?: TokenConfirmation;
 }
+
+/** The extra argument of destructive tools in remote mode. */
+const CONFIRMATION_TOKEN = z
+  .string()
+  .min(1)
+  .max(2_000)
+  .optional()
+  .describe("From this tool's preview; send only after the person agrees.");
 
 /**
  * Registers `tools` (already selected: src/safety/selection.ts) on `server`. Input is
@@ -53,24 +70,38 @@ export function registerTools(
   tools: readonly AnyToolDefinition[],
   deps: RegistryDeps,
 ): void {
+  const { tokenConfirmation, ...shared } = deps;
   for (const tool of tools) {
+    const takesToken = tokenConfirmation !== undefined && tool.confirm !== undefined;
+    const input = takesToken
+      ? { ...tool.input, [CONFIRMATION_TOKEN_ARG]: CONFIRMATION_TOKEN }
+      : tool.input;
     server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: z.strictObject(tool.input, {
+        inputSchema: z.strictObject(input, {
           error: (issue) => unknownArguments(issue, tool),
         }),
         outputSchema: z.object(tool.output),
         annotations: { title: tool.title, ...tool.annotations },
       },
-      async (args, extra): Promise<CallToolResult> => {
+      async (input, extra): Promise<CallToolResult> => {
+        const { [CONFIRMATION_TOKEN_ARG]: token, ...args } = input;
         const ctx: ToolContext = {
-          ...deps,
+          ...shared,
           actor: deps.actor ?? LOCAL_OPERATOR,
           signal: extra.signal,
           extra,
+          ...(tokenConfirmation
+            ? {
+                tokenConfirmation: {
+                  opts: tokenConfirmation,
+                  token: typeof token === "string" ? token : undefined,
+                },
+              }
+            : {}),
         };
         if (isWriteTool(tool)) {
           const write = guardedWrite(server, tool, args, ctx, deps.audit);
@@ -84,7 +115,7 @@ export function registerTools(
       },
     );
   }
-  serveToolList(server, tools);
+  serveToolList(server, tools, tokenConfirmation ? CONFIRMATION_TOKEN : undefined);
 }
 
 /**

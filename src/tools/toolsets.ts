@@ -8,6 +8,7 @@ export const TOOLSETS = {
   organization_invitations: { default: true },
   users: { default: true },
   organizations: { default: true },
+  sessions: { default: true },
 } as const satisfies Record<string, { default: boolean }>;
 
 export type Toolset = keyof typeof TOOLSETS;

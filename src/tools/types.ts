@@ -4,6 +4,7 @@ import type * as z from "zod";
 import type { ClerkGateway } from "../clerk/client.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import type { TokenConfirmation } from "../safety/confirm-token.js";
 
 /**
  * Who a call is made for. Over stdio it is always the local operator (whoever holds the secret
@@ -15,6 +16,8 @@ export interface Actor {
   id: string;
   /** The person's primary email address, when known. */
   email?: string;
+  /** Remote mode: the caller's IP address as the server saw it (audit lines only). */
+  clientIp?: string;
 }
 
 /** The actor of every stdio call. */
@@ -42,6 +45,11 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The SDK's per-request extras: progress notifications, elicitation, the client's capabilities. */
   extra: RequestHandlerExtra<ServerRequest, ServerNotification>;
+  /**
+   * Remote mode: destructive calls confirm with a signed token instead of elicitation
+   * (src/safety/confirm-token.ts); `token` is the call's `confirmation_token`, if any.
+   */
+  tokenConfirmation?: { opts: TokenConfirmation; token: string | undefined };
 }
 
 /** The question put to the human before a destructive call. */

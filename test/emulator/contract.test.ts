@@ -718,6 +718,20 @@ describe.runIf(decision === "run")("emulator contract vs Clerk's OpenAPI spec", 
     await call("delete", ONE, "/v1/users/user_contractGone0000000000000", 404);
   });
 
+  it("users: a user's organization memberships, in the envelope", async () => {
+    const LIST = "/users/{user_id}/organization_memberships";
+    const page = await call(
+      "get",
+      LIST,
+      `/v1/users/${ADMIN}/organization_memberships?limit=1`,
+      200,
+    );
+    expect(page.total_count).toBeGreaterThanOrEqual(1);
+    expect((page.data as Json[]).length).toBe(1);
+    const none = await call("get", LIST, "/v1/users/user_missing/organization_memberships", 200);
+    expect(none).toMatchObject({ data: [], total_count: 0 });
+  });
+
   // ---- allowlist, blocklist ----
 
   it("allowlist: create 200/400/422, list bare and paginated, delete 200/404", async () => {

@@ -814,6 +814,31 @@ describe("user update, lock and delete", () => {
   });
 });
 
+describe("a user's organization memberships", () => {
+  it("lists each organization the user is in, newest first, with the total; an unknown user lists none", async () => {
+    emu.seed({
+      organizations: [
+        {
+          id: "org_globex00001",
+          name: "Globex",
+          slug: "globex",
+          members: [{ user_id: MEMBER, role: "org:admin", created_at: T0 + 1000 }],
+        },
+      ],
+    });
+    const page = await clerk.users.getOrganizationMembershipList({ userId: MEMBER, limit: 1 });
+    expect(page.totalCount).toBe(2);
+    expect(page.data.map((m) => [m.organization.id, m.role])).toEqual([
+      ["org_globex00001", "org:admin"],
+    ]);
+    expect(emu.requests.at(-1)?.path.split("?")[0]).toBe(
+      `/v1/users/${MEMBER}/organization_memberships`,
+    );
+    const none = await clerk.users.getOrganizationMembershipList({ userId: "user_nobody" });
+    expect([none.totalCount, none.data]).toEqual([0, []]);
+  });
+});
+
 describe("allowlist and blocklist", () => {
   it("allowlists addresses and domains, refuses a listed one (compared lowercased), deletes", async () => {
     const a = await clerk.allowlistIdentifiers.createAllowlistIdentifier({

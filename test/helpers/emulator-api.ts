@@ -28,3 +28,12 @@ export async function roleOf(
   const m = page.find((x) => (x.public_user_data as { user_id: string }).user_id === user_id);
   return m?.role as string | undefined;
 }
+
+/** A session's status as Clerk holds it, or undefined when Clerk has no such session. */
+export async function sessionStatus(
+  emu: Emulator,
+  session_id: string,
+): Promise<string | undefined> {
+  const r = await api(emu, `/v1/sessions/${session_id}`);
+  return r.status === 200 ? (r.body as { status: string }).status : undefined;
+}

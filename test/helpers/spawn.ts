@@ -47,8 +47,8 @@ export interface RawRun {
 }
 
 /** Spawns the bin with raw pipes, to look at exactly what it writes. */
-export function spawnRaw(env: Record<string, string>, args: string[] = []): RawRun {
-  const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(env) });
+export function spawnRaw(env: Record<string, string>, args: string[] = [], bin = BIN): RawRun {
+  const child = spawn(process.execPath, [bin, ...args], { env: childEnv(env) });
   let out = "";
   let err = "";
   child.stdout.on("data", (d: Buffer) => {

@@ -2,7 +2,7 @@ import type * as z from "zod";
 import type { Emulator, SeedData } from "../../emulator/index.js";
 import { ALL_TOOLS, type ToolName } from "../../src/tools/registry.js";
 import { ADMIN, acmeSeed, MEMBER, ORG, OUTSIDER } from "./acme.js";
-import { api, dataOf, roleOf } from "./emulator-api.js";
+import { api, dataOf, roleOf, sessionStatus } from "./emulator-api.js";
 
 /**
  * One valid call per tool, for the checks that must hold for every tool (the key never leaks,
@@ -21,18 +21,33 @@ export const INV = "inv_pending0001";
 export const INV2 = "inv_pending0002";
 export const ORGINV = "orginv_pending01";
 export const BANNED = "user_banned0001";
+export const LOCKED = "user_locked0001";
+export const SESS = "sess_member00001";
+export const SESS2 = "sess_member00002";
 
-/** What the cases' arguments refer to: Acme (test/helpers/acme.ts) and pending invitations. */
-export const TOOL_SEED: SeedData = acmeSeed({
-  users: [{ id: BANNED, email_address: "banned@else.test", banned: true }],
-  invitations: [
-    { id: INV, email_address: "pending1@example.com" },
-    { id: INV2, email_address: "pending2@example.com" },
+/**
+ * What the cases' arguments refer to: Acme (test/helpers/acme.ts), pending invitations, and
+ * two active sessions of the member.
+ */
+export const TOOL_SEED: SeedData = {
+  ...acmeSeed({
+    users: [
+      { id: BANNED, email_address: "banned@else.test", banned: true },
+      { id: LOCKED, email_address: "locked@else.test", locked: true },
+    ],
+    invitations: [
+      { id: INV, email_address: "pending1@example.com" },
+      { id: INV2, email_address: "pending2@example.com" },
+    ],
+    organization_invitations: [
+      { id: ORGINV, organization_id: ORG, email_address: "pending@acme.test" },
+    ],
+  }),
+  sessions: [
+    { id: SESS, user_id: MEMBER },
+    { id: SESS2, user_id: MEMBER },
   ],
-  organization_invitations: [
-    { id: ORGINV, organization_id: ORG, email_address: "pending@acme.test" },
-  ],
-});
+};
 
 type ToolOf<N extends ToolName> = Extract<(typeof ALL_TOOLS)[number], { name: N }>;
 
@@ -149,6 +164,39 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       applied: async (emu) => emu.getUser(BANNED)?.banned === false,
     },
   },
+  lock_user: {
+    args: { user_id: MEMBER },
+    lost: {
+      write: { method: "POST", path: `/v1/users/${MEMBER}/lock` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(MEMBER)?.locked === true,
+    },
+  },
+  unlock_user: {
+    args: { user_id: MEMBER },
+    lost: {
+      args: { user_id: LOCKED },
+      write: { method: "POST", path: `/v1/users/${LOCKED}/unlock` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(LOCKED)?.locked === false,
+    },
+  },
+  update_user: {
+    args: { user_id: MEMBER, first_name: "Mo" },
+    lost: {
+      write: { method: "PATCH", path: `/v1/users/${MEMBER}` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(MEMBER)?.first_name === "Mo",
+    },
+  },
+  delete_user: {
+    args: { user_id: OUTSIDER, confirm_identifier: "out@else.test" },
+    lost: {
+      write: { method: "DELETE", path: `/v1/users/${OUTSIDER}` },
+      kind: "state",
+      applied: async (emu) => emu.getUser(OUTSIDER) === undefined,
+    },
+  },
   list_organizations: { args: {} },
   get_organization: { args: { organization_id: ORG } },
   create_organization: {
@@ -214,6 +262,23 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       write: { method: "DELETE", path: `/v1/organizations/${ORG}/memberships/${MEMBER}` },
       kind: "state",
       applied: async (emu) => (await roleOf(emu, ORG, MEMBER)) === undefined,
+    },
+  },
+  list_sessions: { args: { user_id: MEMBER } },
+  revoke_session: {
+    args: { session_id: SESS },
+    lost: {
+      write: { method: "POST", path: `/v1/sessions/${SESS}/revoke` },
+      kind: "state",
+      applied: async (emu) => (await sessionStatus(emu, SESS)) === "revoked",
+    },
+  },
+  revoke_user_sessions: {
+    args: { user_id: MEMBER },
+    lost: {
+      write: { method: "POST", path: `/v1/sessions/${SESS}/revoke` },
+      kind: "state",
+      applied: async (emu) => (await sessionStatus(emu, SESS)) === "revoked",
     },
   },
 };

@@ -13,6 +13,7 @@ const INV = "inv_missing000000000000000001";
 const ORG = "org_missing000000000000000001";
 const ORGINV = "orginv_missing00000000000001";
 const USER = "user_missing00000000000000001";
+const SESS = "sess_missing00000000000000001";
 
 interface Row {
   name: string;
@@ -136,6 +137,46 @@ const rows: Row[] = [
     status: 404,
     code: "resource_not_found",
     sent: [`GET /v1/users/${USER}`],
+  },
+  ...(["lock_user", "unlock_user", "revoke_user_sessions"] as const).map((tool) => ({
+    name: `${tool}: unknown user (404 on its lookup)`,
+    tool,
+    args: { user_id: USER },
+    method: "GET",
+    path: `/v1/users/${USER}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/users/${USER}`],
+  })),
+  {
+    name: "update_user: username taken (422)",
+    tool: "update_user",
+    args: { user_id: USER, username: "ada" },
+    method: "PATCH",
+    path: `/v1/users/${USER}`,
+    status: 422,
+    code: "form_identifier_exists",
+    sent: [`PATCH /v1/users/${USER}`],
+  },
+  {
+    name: "delete_user: unknown user (404 on its lookup)",
+    tool: "delete_user",
+    args: { user_id: USER, confirm_identifier: "ada@example.com" },
+    method: "GET",
+    path: `/v1/users/${USER}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/users/${USER}`],
+  },
+  {
+    name: "revoke_session: unknown session (404 on its lookup)",
+    tool: "revoke_session",
+    args: { session_id: SESS },
+    method: "GET",
+    path: `/v1/sessions/${SESS}`,
+    status: 404,
+    code: "resource_not_found",
+    sent: [`GET /v1/sessions/${SESS}`],
   },
   {
     name: "create_organization: slug taken (422)",

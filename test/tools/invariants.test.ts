@@ -93,7 +93,8 @@ describe("tool invariants", () => {
     each((tool) => {
       const props = (tool.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
       for (const [name, prop] of Object.entries(props)) {
-        if (name.endsWith("_id")) expectIdPattern(prop, name);
+        // external_id is the application's own ID for a user (Clerk stores it as given), not a Clerk ID.
+        if (name.endsWith("_id") && name !== "external_id") expectIdPattern(prop, name);
         if (name.endsWith("_ids")) expectIdPattern(prop.items as Record<string, unknown>, name);
       }
     }),

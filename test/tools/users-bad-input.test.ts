@@ -19,9 +19,23 @@ const crafted: unknown[] = [
   { id: "user_1" },
 ];
 
-const USER_TOOLS = ["get_user", "update_user_metadata", "ban_user", "unban_user"];
+const USER_TOOLS = [
+  "get_user",
+  "update_user_metadata",
+  "ban_user",
+  "unban_user",
+  "lock_user",
+  "unlock_user",
+  "update_user",
+  "delete_user",
+];
 const patch = { public_metadata: { a: 1 } };
-const baseOf = (tool: string) => (tool === "update_user_metadata" ? patch : {});
+const BASES: Record<string, Record<string, unknown>> = {
+  update_user_metadata: patch,
+  update_user: { first_name: "Ada" },
+  delete_user: { confirm_identifier: "ada@example.com" },
+};
+const baseOf = (tool: string) => BASES[tool] ?? {};
 
 const CASES: Case[] = [
   ...USER_TOOLS.flatMap((tool) =>
@@ -129,6 +143,48 @@ const CASES: Case[] = [
     /at order_by/,
   ],
   ["an unknown key", "list_users", { banned: true }, /does not take the argument banned\b/],
+  [
+    "update_user with no field",
+    "update_user",
+    { user_id: USER },
+    /Nothing to update: pass first_name, last_name, username or external_id .*Nothing was sent to Clerk/,
+  ],
+  [
+    "update_user with an unknown key",
+    "update_user",
+    { user_id: USER, email_address: "a@example.com" },
+    /does not take the argument email_address\b/,
+  ],
+  [
+    "update_user with firstName",
+    "update_user",
+    { user_id: USER, firstName: "Ada" },
+    /does not take the argument firstName \(did you mean first_name\?\)/,
+  ],
+  [
+    "update_user metadata",
+    "update_user",
+    { user_id: USER, public_metadata: { a: 1 } },
+    /does not take the argument public_metadata\b/,
+  ],
+  [
+    "update_user first_name not a string",
+    "update_user",
+    { user_id: USER, first_name: 7 },
+    /expected string, received number at first_name/,
+  ],
+  [
+    "update_user username of 257 characters",
+    "update_user",
+    { user_id: USER, username: "u".repeat(257) },
+    /at most 256 characters at username/,
+  ],
+  [
+    "delete_user without confirm_identifier",
+    "delete_user",
+    { user_id: USER },
+    /expected string, received undefined at confirm_identifier/,
+  ],
 ];
 
 describeBadInput("users tools refuse bad input before any request", {
@@ -138,5 +194,6 @@ describeBadInput("users tools refuse bad input before any request", {
     ["get_user", { user_id: USER }],
     ["list_users", { query: "q".repeat(256) }],
     ["update_user_metadata", { user_id: USER, ...patch }],
+    ["update_user", { user_id: USER, last_name: "Lovelace" }, 1],
   ],
 });

@@ -3,6 +3,7 @@ import {
   InvitationId,
   OrganizationId,
   OrganizationInvitationId,
+  SessionId,
   UserId,
 } from "../../src/clerk/ids.js";
 
@@ -12,6 +13,7 @@ describe("ID schemas", () => {
     { schema: OrganizationInvitationId, good: "orginv_2abcXYZ09", prefix: "orginv_" },
     { schema: OrganizationId, good: "org_2abcXYZ09", prefix: "org_" },
     { schema: UserId, good: "user_2abcXYZ09", prefix: "user_" },
+    { schema: SessionId, good: "sess_2abcXYZ09", prefix: "sess_" },
   ];
   const crafted = [
     "/../../users/user_1/ban",
