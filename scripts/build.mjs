@@ -4,10 +4,10 @@
 // - dist/server.cjs: src/ and what it needs to answer `initialize` and `tools/list`, bundled
 //   as CommonJS, so that the modules loaded later are plain requires of files beside it.
 // - dist/index.js: the bin (ESM, like the package). Turns on Node's compile cache where Node
-//   has it (22.1 and later: V8's code for server.cjs is kept in the system's temporary folder
-//   after the first start, for that exact Node) and requires server.cjs. No V8 code cache is
-//   shipped: it was 45% of the tarball and only the exact Node build that made it could use
-//   it (bench/startup.ts measures the difference: README, "Start-up").
+//   has it (22.1 and later) and requires server.cjs; on Node 20 it keeps V8's code cache for
+//   server.cjs in the user's cache folder itself (see LOADER). No V8 code cache is shipped: it
+//   was 45% of the tarball and only the exact Node build that made it could use it
+//   (bench/startup.ts measures the difference: README, "Start-up on Node 20 and 22").
 // - dist/clerk-backend.cjs: `@clerk/backend`, required on the first tool call
 //   (src/clerk/client.ts imports it dynamically, after installing its fetch wrapper), so
 //   `initialize` and `tools/list` never load it.
@@ -140,13 +140,46 @@ const serverSource = await readFile("dist/server.cjs", "utf8");
 await writeFile("dist/server.cjs", serverSource.replace(/^#!.*\n/, ""));
 await chmod("dist/server.cjs", 0o644);
 
-// The bin. Node's own compile cache (Node 22.1 and later) keeps V8's compiled code of
-// server.cjs in the system's temporary folder after the first start, for the Node that runs
-// it; on Node 20 the file is compiled from source. See the note at the top.
+// The bin. Where Node has its own compile cache (22.1 and later), the bin turns it on and
+// requires server.cjs: V8's code for it is kept in the system's temporary folder after the
+// first start. Node 20 has none for this, so the bin does the same by hand: it compiles
+// server.cjs with V8's code cache from the user's cache folder and, when there was none or V8
+// rejected it (another Node, other flags, a new version of the file), writes one as the
+// process exits, when the functions the session ran are compiled. The user's own folder, not
+// the shared temporary one: a cache another user could plant would be code run as this one.
 const LOADER = `#!/usr/bin/env node
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import module, { createRequire } from "node:module";
-module.enableCompileCache?.();
-createRequire(import.meta.url)("./server.cjs");
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
+if (module.enableCompileCache) {
+  module.enableCompileCache();
+  createRequire(import.meta.url)("./server.cjs");
+} else {
+  const dirname = fileURLToPath(new URL(".", import.meta.url));
+  const filename = join(dirname, "server.cjs");
+  const source = readFileSync(filename, "utf8");
+  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "clerk-admin-mcp");
+  const file = join(dir, \`server-\${source.length}-\${process.version}-\${process.arch}.cache\`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(file);
+  } catch {}
+  const script = new Script(module.wrap(source), { filename, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once("exit", () => {
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        writeFileSync(\`\${file}.\${process.pid}\`, script.createCachedData(), { mode: 0o600 });
+        renameSync(\`\${file}.\${process.pid}\`, file);
+      } catch {}
+    });
+  }
+  const m = { exports: {} };
+  script.runInThisContext()(m.exports, createRequire(filename), m, filename, dirname);
+}
 `;
 await writeFile("dist/index.js", LOADER);
 await chmod("dist/index.js", 0o755);
