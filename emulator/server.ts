@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ApiError, defaultErrorFor, errorBody } from "./errors.js";
 import type { Query, Route, RouteResult } from "./routes/common.js";
 import { invitationRoutes } from "./routes/invitations.js";
-import { organizationRoutes } from "./routes/organizations.js";
+import { organizationRoutes, userOrganizationRoutes } from "./routes/organizations.js";
 import { restrictionRoutes } from "./routes/restrictions.js";
 import { roleRoutes } from "./routes/roles.js";
 import { sessionRoutes } from "./routes/sessions.js";
@@ -46,6 +46,7 @@ const ROUTES: CompiledRoute[] = [
   ...invitationRoutes,
   ...userRoutes,
   ...organizationRoutes,
+  ...userOrganizationRoutes,
   ...roleRoutes,
   ...sessionRoutes,
   ...restrictionRoutes,

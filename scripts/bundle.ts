@@ -99,6 +99,15 @@ const SETTINGS = {
       required: false,
     },
   },
+  protected_ids: {
+    env: "CLERK_MCP_PROTECTED_IDS",
+    option: {
+      type: "string",
+      title: "Protected IDs",
+      description: "Comma-separated user_ and org_ IDs that no write tool may change.",
+      required: false,
+    },
+  },
   no_confirm: {
     env: "CLERK_MCP_NO_CONFIRM",
     option: {

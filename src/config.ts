@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { OrganizationId, UserId } from "./clerk/ids.js";
 import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "./tools/toolsets.js";
 
 /**
@@ -44,6 +45,11 @@ export interface Config {
   /** Ask the human through elicitation before destructive calls; `--no-confirm` turns it off. */
   confirm: boolean;
   /**
+   * User and organization IDs no write tool may change (`--protect`), each checked against
+   * the strict ID patterns at start; enforced by src/safety/protect.ts.
+   */
+  protectedIds: string[];
+  /**
    * Serve the built-in emulator, seeded with a demo instance, instead of a real Clerk instance
    * (`--emulator`). `secretKey` is then `EMULATOR_SECRET_KEY`, and `apiUrl` is set by the bin
    * once the emulator listens.
@@ -60,6 +66,7 @@ export const DEFAULT_CONTROLS = {
   allowProductionWrites: false,
   auditLog: undefined,
   confirm: true,
+  protectedIds: [],
   emulator: false,
 } satisfies Partial<Config>;
 
@@ -111,6 +118,7 @@ export function loadConfig(
     allowProductionWrites: bool("allow-production-writes"),
     auditLog: auditLog || undefined,
     confirm: !bool("no-confirm"),
+    protectedIds: parseProtected(list("protect") ?? []),
     emulator,
   };
 }
@@ -163,10 +171,11 @@ export const CONTROLS = {
   "allow-production-writes": "CLERK_MCP_ALLOW_PRODUCTION_WRITES",
   "audit-log": "CLERK_MCP_AUDIT_LOG",
   "no-confirm": "CLERK_MCP_NO_CONFIRM",
+  protect: "CLERK_MCP_PROTECTED_IDS",
   emulator: "CLERK_MCP_EMULATOR",
 } as const;
 
-type ListControl = "toolsets" | "tools" | "exclude-tools";
+type ListControl = "toolsets" | "tools" | "exclude-tools" | "protect";
 type BooleanControl = "read-only" | "allow-production-writes" | "no-confirm" | "emulator";
 
 const FLAG_OPTIONS = {
@@ -178,6 +187,7 @@ const FLAG_OPTIONS = {
   "allow-production-writes": { type: "boolean" },
   "audit-log": { type: "string" },
   "no-confirm": { type: "boolean" },
+  protect: { type: "string", multiple: true },
   emulator: { type: "boolean" },
 } as const;
 
@@ -215,6 +225,7 @@ ${wrapList(TOOLSET_NAMES, 29, 74)}; --toolsets "" enables none
   --allow-production-writes  allow writes with an sk_live_ key            CLERK_MCP_ALLOW_PRODUCTION_WRITES
   --audit-log FILE           append JSON lines for every write call       CLERK_MCP_AUDIT_LOG
   --no-confirm               no question before destructive calls         CLERK_MCP_NO_CONFIRM
+  --protect LIST             user_/org_ IDs no write may change           CLERK_MCP_PROTECTED_IDS
   --emulator                 try it with no Clerk account: a built-in,    CLERK_MCP_EMULATOR
                              in-memory emulator with demo data; no key
   --help, --version
@@ -247,6 +258,7 @@ interface Flags {
   "allow-production-writes"?: boolean;
   "audit-log"?: string;
   "no-confirm"?: boolean;
+  protect?: string[];
   emulator?: boolean;
 }
 
@@ -291,6 +303,25 @@ function envBoolean(env: Record<string, string | undefined>, name: string): bool
   if (TRUE.has(value)) return true;
   if (FALSE.has(value)) return false;
   throw new ConfigError(`${name} must be true or false (also 1/0, yes/no, on/off).`);
+}
+
+/**
+ * `--protect` entries: each a user or organization ID under the same strict patterns as tool
+ * arguments. Anything else stops the server: an entry that cannot match any argument (an
+ * email address, an invitation ID, a typo) would leave the account the operator meant to
+ * protect unprotected, without a word.
+ */
+function parseProtected(entries: string[]): string[] {
+  const bad = entries.filter(
+    (id) => !UserId.safeParse(id).success && !OrganizationId.safeParse(id).success,
+  );
+  if (bad.length > 0) {
+    const shown = bad.map((id) => JSON.stringify(id.slice(0, 80))).join(", ");
+    throw new ConfigError(
+      `--protect (CLERK_MCP_PROTECTED_IDS) has entr${bad.length > 1 ? "ies" : "y"} ${shown} that ${bad.length > 1 ? "are" : "is"} not a user or organization ID: expected user_… or org_… followed by letters and digits only.`,
+    );
+  }
+  return [...new Set(entries)];
 }
 
 /**

@@ -47,6 +47,7 @@ export const PASS_THROUGH = {
   "allow-production-writes": { type: "boolean" },
   "audit-log": { type: "string" },
   "no-confirm": { type: "boolean" },
+  protect: { type: "string" },
 } as const;
 
 const OPTIONS = {
@@ -69,7 +70,7 @@ backup of the previous file (.bak beside it) and every other entry as it was.
 The key is taken from CLERK_SECRET_KEY, or asked for (hidden) on a terminal; VS Code gets a
 password prompt of its own instead. The server's options are passed into the entry:
   --toolsets LIST  --tools LIST  --exclude-tools LIST  --read-only
-  --allow-production-writes  --audit-log FILE  --no-confirm
+  --allow-production-writes  --audit-log FILE  --no-confirm  --protect LIST
 `;
 
 /** Where a client keeps its user-wide MCP servers, and the key that holds them. */

@@ -11,6 +11,7 @@ import type { InFlight } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { type Selection, selectTools } from "./safety/selection.js";
 import { ALL_TOOLS, registerTools } from "./tools/registry.js";
+import { TOOLSET_NAMES } from "./tools/toolsets.js";
 import type { Actor } from "./tools/types.js";
 
 export interface ServerDeps {
@@ -87,6 +88,9 @@ const MODE_SENTENCE = {
 
 function instructions(config: Config, selection: Selection): string {
   const names = new Set(selection.tools.map((t) => t.name));
+  // The opt-in toolsets (src/tools/toolsets.ts) among them: the model can tell the human what
+  // to ask the operator for, instead of guessing that a tool does not exist.
+  const off = TOOLSET_NAMES.filter((t) => !selection.toolsets.includes(t));
   return [
     ...(config.emulator
       ? [
@@ -96,7 +100,19 @@ function instructions(config: Config, selection: Selection): string {
     `Administers a Clerk ${config.instance} instance: invitations, users and organizations.`,
     MODE_SENTENCE[writeMode(config)],
     `Enabled toolsets: ${selection.toolsets.join(", ") || "none (single tools only)"}.`,
+    ...(off.length > 0
+      ? [`Toolsets off: ${off.join(", ")} (the operator can enable them with --toolsets).`]
+      : []),
+    ...(config.protectedIds.length > 0
+      ? [
+          `Protected by the operator, so every write to them is refused: ${config.protectedIds.join(", ")}.`,
+        ]
+      : []),
     "ID prefixes: inv_ application invitation, orginv_ organization invitation (tools also need its organization_id, org_…), user_ user, org_ organization, sess_ session.",
+    ...(names.has("list_sign_up_restrictions")
+      ? ["alid_/blid_: allowlist/blocklist entry (pass the matching list)."]
+      : []),
+    ...(names.has("list_waitlist_entries") ? ["wle_: waitlist entry."] : []),
     ...(names.has("list_invitations")
       ? ["Use list_invitations to find application invitation IDs before acting on them."]
       : []),

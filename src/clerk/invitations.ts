@@ -39,6 +39,38 @@ export async function findInvitation(
 }
 
 /**
+ * Every application invitation to one address, whatever its status, newest first (up to 100
+ * of each list). Clerk's `query` matches part of an address, so only exact matches (without
+ * case) are kept.
+ * Source: `GET /v1/invitations?query=<address>&limit=100`, and again with `status=revoked`
+ * (left out unless asked for). Both run at once.
+ * @throws ClerkFailure when either query fails.
+ */
+export async function listInvitationsTo(
+  clerk: ClerkGateway,
+  email_address: string,
+  signal?: AbortSignal,
+): Promise<InvitationJson[]> {
+  const address = email_address.toLowerCase();
+  const query = (status?: "revoked") =>
+    clerk.call(
+      (c) =>
+        c.invitations.getInvitationList({
+          query: email_address,
+          limit: 100,
+          ...(status ? { status } : {}),
+        }),
+      { idempotent: true, signal },
+    );
+  const pages = await Promise.all([query(), query("revoked")]);
+  const seen = new Map<string, InvitationJson>();
+  for (const inv of pages.flatMap((p) => p.data)) {
+    if (inv.emailAddress.toLowerCase() === address) seen.set(inv.id, rawOf(inv) as InvitationJson);
+  }
+  return [...seen.values()].sort((a, b) => b.created_at - a.created_at);
+}
+
+/**
  * Revokes one application invitation and says what happened (`revoke`'s rule: repeated after a
  * lost answer, a 400 read from the invitation's status).
  * Source: `POST /v1/invitations/{id}/revoke`; after a 400, `findInvitation`.

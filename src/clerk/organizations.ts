@@ -102,7 +102,9 @@ export async function getOrganization(
     const org = await clerk.call(
       (c) =>
         c.organizations.getOrganization({
-          organizationId: organization_id,
+          ...(organization_id.startsWith("org_")
+            ? { organizationId: organization_id }
+            : { slug: organization_id }),
           includeMembersCount: true,
         }),
       { idempotent: true, signal },

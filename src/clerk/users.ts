@@ -3,7 +3,13 @@ import type { ClerkClient, ClerkGateway } from "./client.js";
 import { type ClerkFailure, type Found, getById, ToolError } from "./errors.js";
 import { describeFailure } from "./failure-text.js";
 import { outcomeUnknown, repeatNote, type Settled, sendState, setState } from "./outcomes.js";
-import { primaryEmail, rawOf, type UserJson } from "./views.js";
+import {
+  type OrganizationInvitationJson,
+  type OrganizationMembershipJson,
+  primaryEmail,
+  rawOf,
+  type UserJson,
+} from "./views.js";
 
 /**
  * Users (`user_…`): the Backend API operations behind the users toolset. Every write here
@@ -56,6 +62,78 @@ export async function listUsers(
     { idempotent: true, signal },
   );
   return { data: page.data.map((u) => rawOf(u) as UserJson), total_count: page.totalCount };
+}
+
+/** How find_person names a person: one exact filter of Clerk's user list. */
+export type UserKey = { email_address: string } | { user_id: string } | { username: string };
+
+/**
+ * The users matching one exact key (an address, an ID or a username: at most a few), newest
+ * first. @clerk/backend sends the count beside the list.
+ * Source: `GET /v1/users?email_address=|user_id=|username=&limit=10` and `GET /v1/users/count`
+ * with the same filter.
+ * @throws ClerkFailure when either request fails.
+ */
+export async function findUsers(
+  clerk: ClerkGateway,
+  key: UserKey,
+  signal?: AbortSignal,
+): Promise<UserPage> {
+  const filter =
+    "email_address" in key
+      ? { emailAddress: [key.email_address] }
+      : "user_id" in key
+        ? { userId: [key.user_id] }
+        : { username: [key.username] };
+  const page = await clerk.call((c) => c.users.getUserList({ limit: 10, ...filter }), {
+    idempotent: true,
+    signal,
+  });
+  return { data: page.data.map((u) => rawOf(u) as UserJson), total_count: page.totalCount };
+}
+
+/** The largest page the per-user lists take; a person with more is shown the first 100. */
+export const PERSON_PAGE = 100;
+
+/**
+ * A user's organization memberships, across organizations, newest first (the first 100).
+ * Source: `GET /v1/users/{user_id}/organization_memberships?limit=100`.
+ * @throws ClerkFailure when the request fails (404: no such user).
+ */
+export async function listUserMemberships(
+  clerk: ClerkGateway,
+  user_id: string,
+  signal?: AbortSignal,
+): Promise<{ data: OrganizationMembershipJson[]; total_count: number }> {
+  const page = await clerk.call(
+    (c) => c.users.getOrganizationMembershipList({ userId: user_id, limit: PERSON_PAGE }),
+    { idempotent: true, signal },
+  );
+  return {
+    data: page.data.map((m) => rawOf(m) as OrganizationMembershipJson),
+    total_count: page.totalCount,
+  };
+}
+
+/**
+ * The organization invitations addressed to a user, every status, across organizations,
+ * newest first (the first 100), each with its organization's public data.
+ * Source: `GET /v1/users/{user_id}/organization_invitations?limit=100`.
+ * @throws ClerkFailure when the request fails (404: no such user).
+ */
+export async function listUserOrganizationInvitations(
+  clerk: ClerkGateway,
+  user_id: string,
+  signal?: AbortSignal,
+): Promise<{ data: OrganizationInvitationJson[]; total_count: number }> {
+  const page = await clerk.call(
+    (c) => c.users.getOrganizationInvitationList({ userId: user_id, limit: PERSON_PAGE }),
+    { idempotent: true, signal },
+  );
+  return {
+    data: page.data.map((i) => rawOf(i) as OrganizationInvitationJson),
+    total_count: page.totalCount,
+  };
 }
 
 /**

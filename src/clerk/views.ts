@@ -119,6 +119,8 @@ export interface OrganizationInvitationJson {
   expires_at?: number | null;
   created_at: number;
   updated_at: number;
+  /** Only in a user's list (`/v1/users/{user_id}/organization_invitations`). */
+  public_organization_data?: { name?: string | null } | null;
 }
 
 /**
@@ -438,7 +440,7 @@ export function organizationView(raw: OrganizationJson): OrganizationView {
 export interface OrganizationMembershipJson {
   id: string;
   role: string;
-  organization: { id: string; name: string };
+  organization: { id: string; name: string; slug?: string | null };
   public_user_data?: {
     user_id: string;
     identifier?: string | null;
@@ -480,4 +482,130 @@ export function membershipView(raw: OrganizationMembershipJson): MembershipView 
 /** `membershipView` plus `organization_id`, for the membership write tools. */
 export function membershipResultView(raw: OrganizationMembershipJson): MembershipResultView {
   return { ...membershipView(raw), organization_id: raw.organization.id };
+}
+
+// ---- sign-up restrictions, waitlist, roles ----
+
+/** Clerk's `AllowlistIdentifier` / `BlocklistIdentifier` JSON (`/v1/{allow,block}list_identifiers`). */
+export interface RestrictionJson {
+  id: string;
+  identifier: string;
+  identifier_type: string;
+  invitation_id?: string | null;
+  created_at: number;
+}
+
+export const RestrictionView = z.object({
+  id: z.string(),
+  identifier: z.string(),
+  identifier_type: z.string(),
+  created_at: Iso,
+});
+export type RestrictionView = z.infer<typeof RestrictionView>;
+
+export function restrictionView(raw: RestrictionJson): RestrictionView {
+  return {
+    id: raw.id,
+    identifier: raw.identifier,
+    identifier_type: raw.identifier_type,
+    created_at: isoTime(raw.created_at),
+  };
+}
+
+export const WAITLIST_STATUSES = ["pending", "invited", "rejected", "completed"] as const;
+
+/** Clerk's `WaitlistEntry` JSON (`/v1/waitlist_entries…`); `invitation` is embedded, or null. */
+export interface WaitlistEntryJson {
+  id: string;
+  email_address: string;
+  status: string;
+  invitation?: { id: string; status: string } | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export const WaitlistEntryView = z.object({
+  id: z.string(),
+  email_address: z.string(),
+  status: z.string(),
+  invitation_id: z.string().nullable(),
+  created_at: Iso,
+});
+export type WaitlistEntryView = z.infer<typeof WaitlistEntryView>;
+
+export function waitlistEntryView(raw: WaitlistEntryJson): WaitlistEntryView {
+  return {
+    id: raw.id,
+    email_address: raw.email_address,
+    status: raw.status,
+    invitation_id: raw.invitation?.id ?? null,
+    created_at: isoTime(raw.created_at),
+  };
+}
+
+/** Clerk's `Role` JSON (`GET /v1/organization_roles`). */
+export interface RoleJson {
+  key: string;
+  name: string;
+  description: string | null;
+  permissions: unknown[];
+}
+
+export const RoleView = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  permissions_count: z.number().int(),
+});
+export type RoleView = z.infer<typeof RoleView>;
+
+export function roleView(raw: RoleJson): RoleView {
+  return {
+    key: raw.key,
+    name: raw.name,
+    description: raw.description ?? null,
+    permissions_count: raw.permissions?.length ?? 0,
+  };
+}
+
+// ---- a person, across resources (find_person) ----
+
+/** One of a person's memberships, seen from the person: which organization, which role. */
+export const PersonMembershipView = z.object({
+  user_id: z.string(),
+  organization_id: z.string(),
+  organization_name: z.string(),
+  role: z.string(),
+  created_at: Iso,
+});
+export type PersonMembershipView = z.infer<typeof PersonMembershipView>;
+
+/** Projects a membership from `/v1/users/{user_id}/organization_memberships`. */
+export function personMembershipView(
+  raw: OrganizationMembershipJson,
+  user_id: string,
+): PersonMembershipView {
+  return {
+    user_id,
+    organization_id: raw.organization.id,
+    organization_name: raw.organization.name,
+    role: raw.role,
+    created_at: isoTime(raw.created_at),
+  };
+}
+
+/** An organization invitation with its organization's name, as a person's lists show it. */
+export const PersonOrganizationInvitationView = OrganizationInvitationView.extend({
+  organization_name: z.string().nullable(),
+});
+export type PersonOrganizationInvitationView = z.infer<typeof PersonOrganizationInvitationView>;
+
+/** Projects an invitation from `/v1/users/{user_id}/organization_invitations`. */
+export function personOrganizationInvitationView(
+  raw: OrganizationInvitationJson,
+): PersonOrganizationInvitationView {
+  return {
+    ...organizationInvitationView(raw),
+    organization_name: raw.public_organization_data?.name || null,
+  };
 }

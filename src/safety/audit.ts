@@ -32,7 +32,8 @@ export type AuditOutcome =
   /** Failed in a way that Clerk may nonetheless have applied (timeout, reset, 5xx). */
   | "outcome_unknown"
   /**
-   * Not sent: production writes are off (`production_writes_blocked`), the lookup for the
+   * Not sent: a target is operator-protected (`protected`), production writes are off
+   * (`production_writes_blocked`), the lookup for the
    * confirmation failed (`confirmation_lookup_failed`, with its `http_status` and trace ID),
    * or the human's answer could not be obtained (`confirmation_failed`).
    */

@@ -18,10 +18,17 @@ import {
   verifyConfirmationToken,
 } from "./confirm-token.js";
 import { productionRefusal, writeMode } from "./mode.js";
+import { protectedRefusal, protectedTargets, targetsOf } from "./protect.js";
 
 /**
  * The write-guard pipeline: every write tool's call runs through `guardedWrite`, in this
  * order, so that no change is sent to Clerk unless all of them pass:
+ * 0. the operator's protected accounts (`--protect`, src/safety/protect.ts): a call whose
+ *    arguments name a protected user or organization as the target is refused, dry runs
+ *    included (a dry run's "would change" would not hold). It comes first because it needs no
+ *    request and its answer is final: unlike the production guard's, no restart with another
+ *    flag the model might suggest would let the call through, so the text names the real
+ *    reason;
  * 1. the production guard (lets through calls the tool's `readsOnly` says change nothing);
  * 2. the human's confirmation (destructive tools with a `confirm` hook, when the client
  *    supports elicitation; the hook's lookups are reads, sent before the question); in remote
@@ -51,6 +58,14 @@ export async function guardedWrite(
       { outcome: "cancelled", reason: "client_cancelled" },
       `Not done: the client cancelled ${tool.name}. Nothing was changed.`,
     );
+
+  const hit = protectedTargets(args, config.protectedIds);
+  if (hit.length > 0) {
+    return notSent(
+      { outcome: "refused", reason: "protected" },
+      protectedRefusal(tool.name, hit, targetsOf(args).length),
+    );
+  }
 
   if (writeMode(config) === "production-writes-blocked" && tool.readsOnly?.(args) !== true) {
     return notSent(

@@ -7,6 +7,7 @@ import {
   listOrganizationInvitations,
   revokeOrganizationInvitation,
 } from "../clerk/organization-invitations.js";
+import { namingRoleKeys } from "../clerk/roles.js";
 import {
   INVITATION_STATUSES,
   isoTime,
@@ -89,7 +90,9 @@ export const createOrganizationInvitationTool = defineTool({
   output: OrganizationInvitationWithUrlView.shape,
   annotations: INVITE,
   async handler(args, { clerk, signal }) {
-    const { invitation, note } = await createOrganizationInvitation(clerk, args, signal);
+    const { invitation, note } = await namingRoleKeys(clerk, signal, () =>
+      createOrganizationInvitation(clerk, args, signal),
+    );
     const view = organizationInvitationWithUrlView(invitation);
     return {
       structured: view,

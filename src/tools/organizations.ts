@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { ToolError } from "../clerk/errors.js";
-import { OrganizationId, UserId } from "../clerk/ids.js";
+import { OrganizationId, OrganizationIdOrSlug, OrganizationSlug, UserId } from "../clerk/ids.js";
 import {
   createOrganization,
   createOrganizationMembership,
@@ -16,6 +16,7 @@ import {
   updateOrganizationMembership,
   updateOrganizationMetadata,
 } from "../clerk/organizations.js";
+import { listRoles, namingRoleKeys, rememberRoleKeys } from "../clerk/roles.js";
 import {
   MembershipResultView,
   MembershipView,
@@ -26,6 +27,8 @@ import {
   OrganizationView,
   organizationListItemView,
   organizationView,
+  RoleView,
+  roleView,
 } from "../clerk/views.js";
 import { CREATE, DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
 import { Role } from "./fields.js";
@@ -43,9 +46,7 @@ const Name = z
   .string()
   .refine((s) => s.trim().length > 0 && s.length <= 256, { error: "expected 1 to 256 characters" });
 // Clerk's slug alphabet; it also keeps a slug safe in the URL path of the lost-answer lookup.
-const Slug = z.string().refine((s) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(s) && s.length <= 128, {
-  error: "expected lowercase letters and digits, with single dashes between them",
-});
+const Slug = OrganizationSlug;
 const MaxMembers = z
   .number()
   .int()
@@ -99,7 +100,7 @@ export const getOrganizationTool = defineTool({
   title: "Get organization",
   description: "Get one organization.",
   toolset: "organizations",
-  input: { organization_id: OrganizationId },
+  input: { organization_id: OrganizationIdOrSlug.describe("org_… or its slug") },
   output: OrganizationView.shape,
   annotations: READ,
   async handler({ organization_id }, { clerk, signal }) {
@@ -279,7 +280,9 @@ export const createOrganizationMembershipTool = defineTool({
   output: MembershipResultView.shape,
   annotations: CREATE,
   async handler(args, { clerk, signal }) {
-    const { membership, note } = await createOrganizationMembership(clerk, args, signal);
+    const { membership, note } = await namingRoleKeys(clerk, signal, () =>
+      createOrganizationMembership(clerk, args, signal),
+    );
     const view = membershipResultView(membership);
     return {
       structured: view,
@@ -301,7 +304,9 @@ export const updateOrganizationMembershipTool = defineTool({
   output: MembershipResultView.shape,
   annotations: UPDATE,
   async handler(args, { clerk, signal }) {
-    const { value: membership, note } = await updateOrganizationMembership(clerk, args, signal);
+    const { value: membership, note } = await namingRoleKeys(clerk, signal, () =>
+      updateOrganizationMembership(clerk, args, signal),
+    );
     const view = membershipResultView(membership);
     return {
       structured: view,
@@ -395,6 +400,21 @@ async function organizationGone(
 }
 
 /** Organizations (`org_…`) and their memberships. */
+export const listOrganizationRolesTool = defineTool({
+  name: "list_organization_roles",
+  title: "List organization roles",
+  description: "The role keys memberships and invitations take.",
+  toolset: "organizations",
+  input: {},
+  output: { roles: z.array(RoleView) },
+  annotations: READ,
+  async handler(_args, { clerk, signal }) {
+    const roles = await listRoles(clerk, signal);
+    rememberRoleKeys(clerk, roles);
+    return { structured: { roles: roles.map(roleView) } };
+  },
+});
+
 export const organizationTools = [
   listOrganizationsTool,
   getOrganizationTool,
@@ -406,4 +426,5 @@ export const organizationTools = [
   createOrganizationMembershipTool,
   updateOrganizationMembershipTool,
   deleteOrganizationMembershipTool,
+  listOrganizationRolesTool,
 ];

@@ -14,9 +14,11 @@ import { invitationTools } from "./invitations.js";
 import { serveToolList } from "./listing.js";
 import { organizationInvitationTools } from "./organization-invitations.js";
 import { organizationTools } from "./organizations.js";
+import { restrictionTools } from "./restrictions.js";
 import { sessionTools } from "./sessions.js";
 import { type Actor, type AnyToolDefinition, LOCAL_OPERATOR, type ToolContext } from "./types.js";
 import { userTools } from "./users.js";
+import { waitlistTools } from "./waitlist.js";
 
 /** Every tool the server knows, in the order `tools/list` shows them. */
 export const ALL_TOOLS = [
@@ -25,6 +27,8 @@ export const ALL_TOOLS = [
   ...userTools,
   ...organizationTools,
   ...sessionTools,
+  ...restrictionTools,
+  ...waitlistTools,
 ] satisfies readonly AnyToolDefinition[];
 
 /** The name of a tool in ALL_TOOLS, as a literal type: tables keyed by it must name every tool. */

@@ -9,6 +9,9 @@ export const TOOLSETS = {
   users: { default: true },
   organizations: { default: true },
   sessions: { default: true },
+  // Opt-in: the default selection stays at or under 40 tools as other toolsets grow.
+  restrictions: { default: false },
+  waitlist: { default: false },
 } as const satisfies Record<string, { default: boolean }>;
 
 export type Toolset = keyof typeof TOOLSETS;

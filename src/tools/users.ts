@@ -1,21 +1,33 @@
 import * as z from "zod";
-import { ToolError } from "../clerk/errors.js";
+import { ClerkFailure, ToolError } from "../clerk/errors.js";
+import { itemFailureText } from "../clerk/failure-text.js";
 import { UserId } from "../clerk/ids.js";
+import { listInvitationsTo } from "../clerk/invitations.js";
 import {
   countOrganizationMemberships,
   deleteUser,
   describeUser,
+  findUsers,
   getUser,
+  listUserMemberships,
+  listUserOrganizationInvitations,
   listUsers,
   setFlag,
   USER_ORDER_BY,
+  type UserKey,
   updateUser,
   updateUserMetadata,
   userNotFound,
 } from "../clerk/users.js";
 import {
   compactMetadata,
+  InvitationView,
+  invitationView,
   isoTime,
+  PersonMembershipView,
+  PersonOrganizationInvitationView,
+  personMembershipView,
+  personOrganizationInvitationView,
   primaryEmail,
   UserDetailView,
   type UserJson,
@@ -318,6 +330,246 @@ export const deleteUserTool = defineTool({
   },
 });
 
+// ---- find_person ----
+
+/**
+ * One part of what find_person gathers: Clerk's count and the items (the first 100), or
+ * `count: null` and why it is `unavailable`, so that a failed or impossible lookup never reads
+ * as "none". Every part has this shape, so a later part (waitlist entries, allowlist and
+ * blocklist identifiers) is one more key, and the keys already there do not change.
+ */
+interface Part<T> {
+  count: number | null;
+  items: T[];
+  unavailable?: string;
+}
+
+/** A part as gathered: with Clerk's failure, if any, until `strip` leaves it out of the answer. */
+type Gathered<T> = Part<T> & { failure?: ClerkFailure };
+
+function partOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    count: z.number().nullable().describe("null: unavailable"),
+    items: z.array(item),
+    unavailable: z.string().optional().describe("Why this part could not be read"),
+  });
+}
+
+const unavailable = <T>(reason: string): Gathered<T> => ({
+  count: null,
+  items: [],
+  unavailable: reason,
+});
+
+/**
+ * Runs one part's reads; a Clerk failure makes the part unavailable with Clerk's answer. A
+ * cancelled call and anything that is not a Clerk failure (a bug) still fail the call.
+ */
+async function settlePart<T>(
+  read: () => Promise<{ items: T[]; count: number }>,
+  signal: AbortSignal,
+): Promise<Gathered<T>> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof ClerkFailure) || signal.aborted) throw err;
+    return { ...unavailable<T>(itemFailureText(err)), failure: err };
+  }
+}
+
+type PersonKey = UserKey & { kind: "email_address" | "user_id" | "username"; value: string };
+
+const PERSON_HINT = "find_person takes an email address, a user_… ID or a username.";
+
+/** What `person` names, checked before any request. @throws ToolError when it names nothing. */
+function personKey(raw: string): PersonKey {
+  const value = raw.trim();
+  const refuse = (why: string) => new ToolError(`${why} ${PERSON_HINT} Nothing was sent.`);
+  if (value.startsWith("user_")) {
+    const id = UserId.safeParse(value);
+    if (!id.success) throw refuse(`${id.error.issues[0]?.message ?? "not a user ID"}.`);
+    return { kind: "user_id", value, user_id: value };
+  }
+  if (value.includes("@")) {
+    // RFC 5321's limits: 64 characters before the @, 254 in all.
+    const tooLong = value.length > 254 || value.indexOf("@") > 64;
+    if (tooLong || !EmailAddress.safeParse(value).success) {
+      throw refuse(`"${value.slice(0, 80)}" is not an email address.`);
+    }
+    const email = value.toLowerCase();
+    return { kind: "email_address", value: email, email_address: email };
+  }
+  // Clerk's usernames: letters, digits, `-` and `_`; `.` is let through for instances that allow it.
+  if (!/^[\w.-]{1,64}$/.test(value)) throw refuse(`"${value.slice(0, 80)}" names no one.`);
+  return { kind: "username", value, username: value };
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "1 accepted, 1 revoked": how many of each status, in alphabetical order. */
+function byStatus(items: Array<{ status: string }>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { status } of [...items].sort((a, b) => a.status.localeCompare(b.status))) {
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  }
+  return counts;
+}
+
+interface PersonParts {
+  users: Part<UserView>;
+  organization_memberships: Part<PersonMembershipView>;
+  invitations: Part<InvitationView>;
+  organization_invitations: Part<PersonOrganizationInvitationView>;
+}
+
+/** The sentence a person reads: one phrase per part, "unavailable" where a part could not be read. */
+function personSummary(value: string, p: PersonParts): string {
+  const phrases: string[] = [];
+  const { users, organization_memberships: ms, invitations: inv, organization_invitations: oi } = p;
+  if (users.count === null) phrases.push("users unavailable");
+  else if (users.count === 0) phrases.push("no user");
+  else
+    phrases.push(
+      `${plural(users.count, "user", "users")} (${users.items.map((u) => u.id).join(", ")})`,
+    );
+  if (ms.count === null) phrases.push("memberships unavailable");
+  else if (users.count) {
+    const names = [...new Set(ms.items.map((m) => m.organization_name))].sort().join(", ");
+    phrases.push(
+      ms.count === 0
+        ? "member of no organization"
+        : `member of ${plural(ms.count, "organization", "organizations")} (${names})`,
+    );
+  }
+  if (inv.count === null) phrases.push("application invitations unavailable");
+  else if (inv.count === 0) phrases.push("no application invitation");
+  else {
+    const statuses = [...byStatus(inv.items)].map(([s, n]) => `${n} ${s}`).join(", ");
+    phrases.push(
+      `${plural(inv.count, "application invitation", "application invitations")} (${statuses})`,
+    );
+  }
+  if (oi.count === null) phrases.push("organization invitations unavailable");
+  else if (oi.count === 0) phrases.push("no organization invitation");
+  else {
+    const groups = [...byStatus(oi.items)].map(([status, n]) => {
+      const orgs = oi.items
+        .filter((i) => i.status === status)
+        .map((i) => i.organization_name ?? i.organization_id);
+      return `${n} ${status}: ${[...new Set(orgs)].join(", ")}`;
+    });
+    phrases.push(
+      `${plural(oi.count, "organization invitation", "organization invitations")} (${groups.join("; ")})`,
+    );
+  }
+  return `${value}: ${phrases.join(", ")}.`;
+}
+
+export const findPersonTool = defineTool({
+  name: "find_person",
+  title: "Find person",
+  description:
+    "Their users, organization memberships and invitations (every status), each part counted.",
+  toolset: "users",
+  input: { person: z.string().describe("Email, user_ ID or username") },
+  output: {
+    query: z.object({ kind: z.string(), value: z.string() }),
+    summary: z.string(),
+    users: partOf(UserView),
+    organization_memberships: partOf(PersonMembershipView),
+    invitations: partOf(InvitationView),
+    organization_invitations: partOf(PersonOrganizationInvitationView),
+  },
+  annotations: READ,
+  async handler({ person }, { clerk, signal }) {
+    const key = personKey(person);
+    const { kind, value } = key;
+    // The users and, for an address, its invitations at once; then each user's lists at once.
+    const invitationsTo = (addresses: string[]) =>
+      settlePart(async () => {
+        const lists = await Promise.all(addresses.map((a) => listInvitationsTo(clerk, a, signal)));
+        const items = lists.flat().map(invitationView);
+        return { items, count: items.length };
+      }, signal);
+    const [users, byAddress] = await Promise.all([
+      settlePart(async () => {
+        const page = await findUsers(clerk, key, signal);
+        return { items: page.data, count: page.total_count };
+      }, signal),
+      kind === "email_address" ? invitationsTo([value]) : undefined,
+    ]);
+    const found = users.items;
+    const addresses = [
+      ...new Set(
+        found.flatMap((u) =>
+          userDetailView(u).email_addresses.map((e) => e.email_address.toLowerCase()),
+        ),
+      ),
+    ];
+    const noUser =
+      users.count === null
+        ? "needs the users lookup, which failed"
+        : "no user matched, and Clerk lists organization memberships and invitations by user";
+    const perUser = <J, V>(
+      list: (id: string) => Promise<{ data: J[]; total_count: number }>,
+      view: (raw: J, user_id: string) => V,
+    ) =>
+      settlePart(async () => {
+        const pages = await Promise.all(
+          found.map(async (u) => ({ id: u.id, page: await list(u.id) })),
+        );
+        return {
+          items: pages.flatMap(({ id, page }) => page.data.map((raw) => view(raw, id))),
+          count: pages.reduce((n, { page }) => n + page.total_count, 0),
+        };
+      }, signal);
+    const [memberships, orgInvitations, byUser] = await Promise.all([
+      found.length > 0
+        ? perUser((id) => listUserMemberships(clerk, id, signal), personMembershipView)
+        : users.count === null
+          ? unavailable<PersonMembershipView>(`Memberships: ${noUser}.`)
+          : { count: 0, items: [] as PersonMembershipView[] },
+      found.length > 0
+        ? perUser(
+            (id) => listUserOrganizationInvitations(clerk, id, signal),
+            (raw) => personOrganizationInvitationView(raw),
+          )
+        : unavailable<PersonOrganizationInvitationView>(
+            `Organization invitations: ${noUser}; list_organization_invitations checks one organization.`,
+          ),
+      byAddress === undefined && addresses.length > 0 ? invitationsTo(addresses) : undefined,
+    ]);
+    const invitations =
+      byAddress ??
+      byUser ??
+      unavailable<InvitationView>(
+        users.count === null
+          ? "Application invitations: needs the users lookup, which failed, for the address."
+          : "Application invitations: no user matched, so no address to look them up by.",
+      );
+    const parts = {
+      users: { ...strip(users), items: users.items.map(userView) },
+      organization_memberships: strip(memberships),
+      invitations: strip(invitations),
+      organization_invitations: strip(orgInvitations),
+    };
+    // Nothing could be read at all: an error, with the first of Clerk's failures.
+    const all: Gathered<unknown>[] = [users, memberships, invitations, orgInvitations];
+    const failure = all.find((p) => p.failure)?.failure;
+    if (failure && all.every((p) => p.count === null)) throw failure;
+    const summary = personSummary(value, parts);
+    return { structured: { query: { kind, value }, summary, ...parts }, summary };
+  },
+});
+
+/** A part without the failure kept for the all-failed check. */
+function strip<T>(part: Gathered<T>): Part<T> {
+  const { failure: _, ...rest } = part;
+  return rest;
+}
+
 export const userTools = [
   listUsersTool,
   getUserTool,
@@ -328,4 +580,5 @@ export const userTools = [
   unlockUserTool,
   updateUserTool,
   deleteUserTool,
+  findPersonTool,
 ];

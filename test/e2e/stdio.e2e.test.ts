@@ -39,7 +39,7 @@ describe("stdio end to end (dist/index.js)", () => {
 
   it("serves the same tools/list as the source (dist carries it prebuilt)", async () => {
     const { client } = await connect();
-    const h = await startHarness();
+    const h = await startHarness({ config: { toolsets: undefined } });
     try {
       const fromDist = (await client.listTools()).tools;
       const fromSource = (await h.client.listTools()).tools;

@@ -889,6 +889,38 @@ describe.runIf(decision === "run")("emulator contract vs Clerk's OpenAPI spec", 
     expect(inv.role_name).toBe("Billing");
   });
 
+  // ---- one user's organizations ----
+
+  it("a user's organization memberships and invitations 200/404/422", async () => {
+    const USER = "user_personPPPPPPPPPPPPPPPPPPPPP";
+    const OTHER = "org_globexGGGGGGGGGGGGGGGGGGGGG";
+    emu.seed({
+      users: [{ id: USER, email_address: "person@x.test" }],
+      organizations: [
+        { id: OTHER, name: "Globex", members: [{ user_id: USER, role: "org:admin" }] },
+      ],
+      organization_invitations: [
+        { organization_id: OTHER, email_address: "person@x.test", status: "revoked" },
+        { organization_id: OTHER, email_address: "Person@x.test" },
+      ],
+    });
+    const MEMBERSHIPS = "/users/{user_id}/organization_memberships";
+    const mine = await call("get", MEMBERSHIPS, `/v1/users/${USER}/organization_memberships`, 200);
+    expect(mine.total_count).toBe(1);
+    const INVITES = "/users/{user_id}/organization_invitations";
+    const all = await call("get", INVITES, `/v1/users/${USER}/organization_invitations`, 200);
+    expect(all.total_count).toBe(2);
+    const pending = await call(
+      "get",
+      INVITES,
+      `/v1/users/${USER}/organization_invitations?status=pending`,
+      200,
+    );
+    expect(pending.total_count).toBe(1);
+    await call("get", INVITES, "/v1/users/user_missing/organization_invitations", 404);
+    await call("get", INVITES, `/v1/users/${USER}/organization_invitations?status=nope`, 422);
+  });
+
   // ---- cross-cutting errors ----
 
   it("401 and 429 carry ClerkErrors bodies", async () => {

@@ -245,6 +245,45 @@ describe("application invitations", () => {
   });
 });
 
+describe("a user's organizations", () => {
+  it("lists a user's memberships across organizations through users.getOrganizationMembershipList", async () => {
+    emu.seed({
+      organizations: [
+        {
+          id: "org_globex00001",
+          name: "Globex",
+          members: [{ user_id: MEMBER, role: "org:admin" }],
+        },
+      ],
+    });
+    const page = await clerk.users.getOrganizationMembershipList({ userId: MEMBER, limit: 100 });
+    expect(page.totalCount).toBe(2);
+    expect(page.data.map((m) => [m.organization.id, m.role]).sort()).toEqual([
+      [ORG, "org:member"],
+      ["org_globex00001", "org:admin"],
+    ]);
+    expect(emu.requests.at(-1)?.path).toMatch(`/v1/users/${MEMBER}/organization_memberships`);
+  });
+
+  it("lists the organization invitations to a user's addresses, every status unless filtered", async () => {
+    emu.seed({
+      organization_invitations: [
+        { organization_id: ORG, email_address: "MEMBER@acme.test", status: "revoked" },
+        { organization_id: ORG, email_address: "member@acme.test" },
+        { organization_id: ORG, email_address: "someone@else.test" },
+      ],
+    });
+    const all = await clerk.users.getOrganizationInvitationList({ userId: MEMBER, limit: 100 });
+    expect(all.data.map((i) => i.status).sort()).toEqual(["pending", "revoked"]);
+    expect(all.data[0]?.publicOrganizationData?.name).toBe("Acme");
+    const pending = await clerk.users.getOrganizationInvitationList({
+      userId: MEMBER,
+      status: "pending",
+    });
+    expect(pending.totalCount).toBe(1);
+  });
+});
+
 describe("auth, routing and the request log", () => {
   it("answers 401 authentication_invalid to a wrong key, and logs it", async () => {
     const bad = createClerkClient({ secretKey: "sk_test_wrong", apiUrl: emu.url });

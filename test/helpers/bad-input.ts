@@ -77,7 +77,7 @@ export const craftedIdCases = (
   base: Record<string, unknown>,
   field: string,
   prefix: string,
-  { inArray = false }: { inArray?: boolean } = {},
+  { inArray = false, shown = prefix }: { inArray?: boolean; shown?: string } = {},
 ): BadInputCase[] => {
   const at = inArray ? `${field}\\[0\\]` : field;
   return craftedIds(prefix).map(
@@ -87,8 +87,8 @@ export const craftedIdCases = (
       { ...base, [field]: inArray ? [v] : v },
       new RegExp(
         typeof v === "string"
-          ? `expected ${prefix} followed by letters and digits only.* at ${at}$`
-          : `ID string \\(${prefix}…\\) at ${at}$`,
+          ? `expected ${shown} followed by letters and digits only.* at ${at}$`
+          : `ID string \\(${shown}…\\) at ${at}$`,
       ),
     ],
   );

@@ -6,6 +6,7 @@ import { createClerkGateway, DEFAULT_RETRY, type RetryPolicy } from "../../src/c
 import { type Config, DEFAULT_CONTROLS } from "../../src/config.js";
 import { type Logger, silentLogger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
+import { TOOLSET_NAMES } from "../../src/tools/toolsets.js";
 
 /**
  * An in-process MCP session: a real `Client` over `InMemoryTransport`, the real server and
@@ -40,6 +41,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     apiUrl: emu.url,
     timeoutMs: 2_000,
     ...DEFAULT_CONTROLS,
+    // Every toolset, opt-in ones included, so that every tool can be called; a test of the
+    // default selection passes `toolsets: undefined`.
+    toolsets: [...TOOLSET_NAMES],
     ...opts.config,
   };
   // Short backoffs keep retry tests fast; the policy's shape is the production one.

@@ -24,10 +24,14 @@ export const BANNED = "user_banned0001";
 export const LOCKED = "user_locked0001";
 export const SESS = "sess_member00001";
 export const SESS2 = "sess_member00002";
+export const ALID = "alid_allowed0001";
+export const BLID = "blid_blocked0001";
+export const WLE = "wle_pending00001";
+export const WLE2 = "wle_pending00002";
 
 /**
- * What the cases' arguments refer to: Acme (test/helpers/acme.ts), pending invitations, and
- * two active sessions of the member.
+ * What the cases' arguments refer to: Acme (test/helpers/acme.ts), pending invitations, two
+ * active sessions of the member, allowlist and blocklist entries, and waitlist entries.
  */
 export const TOOL_SEED: SeedData = {
   ...acmeSeed({
@@ -46,6 +50,12 @@ export const TOOL_SEED: SeedData = {
   sessions: [
     { id: SESS, user_id: MEMBER },
     { id: SESS2, user_id: MEMBER },
+  ],
+  allowlist_identifiers: [{ id: ALID, identifier: "allowed@example.com" }],
+  blocklist_identifiers: [{ id: BLID, identifier: "*@spam.test" }],
+  waitlist_entries: [
+    { id: WLE, email_address: "waiting1@example.com" },
+    { id: WLE2, email_address: "waiting2@example.com" },
   ],
 };
 
@@ -155,6 +165,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       applied: async (emu) => emu.getUser(MEMBER)?.banned === true,
     },
   },
+  find_person: { args: { person: "member@acme.test" } },
   unban_user: {
     args: { user_id: MEMBER },
     lost: {
@@ -279,6 +290,47 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       write: { method: "POST", path: `/v1/sessions/${SESS}/revoke` },
       kind: "state",
       applied: async (emu) => (await sessionStatus(emu, SESS)) === "revoked",
+    },
+  },
+  list_organization_roles: { args: {} },
+  list_sign_up_restrictions: { args: { list: "blocklist" } },
+  add_sign_up_restriction: {
+    args: { list: "blocklist", identifier: "*@junk.test" },
+    lost: {
+      write: { method: "POST", path: "/v1/blocklist_identifiers" },
+      kind: "create",
+      applied: async (emu) =>
+        dataOf(await api(emu, "/v1/blocklist_identifiers")).some(
+          (e) => e.identifier === "*@junk.test",
+        ),
+    },
+  },
+  remove_sign_up_restriction: {
+    args: { list: "allowlist", identifier_id: ALID },
+    lost: {
+      write: { method: "DELETE", path: `/v1/allowlist_identifiers/${ALID}` },
+      kind: "state",
+      applied: async (emu) =>
+        !dataOf(await api(emu, "/v1/allowlist_identifiers")).some((e) => e.id === ALID),
+    },
+  },
+  list_waitlist_entries: { args: { status: "pending" } },
+  invite_waitlist_entries: {
+    args: { waitlist_entry_ids: [WLE] },
+    lost: {
+      write: { method: "POST", path: `/v1/waitlist_entries/${WLE}/invite` },
+      kind: "state",
+      applied: async (emu) =>
+        dataOf(await api(emu, `/v1/waitlist_entries?query=${WLE}`))[0]?.status === "invited",
+    },
+  },
+  reject_waitlist_entry: {
+    args: { waitlist_entry_id: WLE2 },
+    lost: {
+      write: { method: "POST", path: `/v1/waitlist_entries/${WLE2}/reject` },
+      kind: "state",
+      applied: async (emu) =>
+        dataOf(await api(emu, `/v1/waitlist_entries?query=${WLE2}`))[0]?.status === "rejected",
     },
   },
 };

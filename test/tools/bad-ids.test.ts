@@ -15,7 +15,7 @@ import { TOOL_SEED, toolCase } from "../helpers/tool-cases.js";
 
 interface IdField {
   field: string;
-  prefix: string;
+  id: (typeof ID_PREFIXES)[number];
   inArray: boolean;
 }
 
@@ -25,20 +25,20 @@ function idFields(tool: (typeof ALL_TOOLS)[number]): IdField[] {
     { pattern?: string; items?: { pattern?: string } }
   >;
   const prefixOf = (pattern: string | undefined) =>
-    ID_PREFIXES.find((p) => pattern === `^${p}\\w+$`);
+    ID_PREFIXES.find((p) => pattern === `^${p.prefix}\\w+$`);
   return Object.entries(props).flatMap(([field, prop]): IdField[] => {
     const own = prefixOf(prop.pattern);
-    if (own) return [{ field, prefix: own, inArray: false }];
+    if (own) return [{ field, id: own, inArray: false }];
     const item = prefixOf(prop.items?.pattern);
-    return item ? [{ field, prefix: item, inArray: true }] : [];
+    return item ? [{ field, id: item, inArray: true }] : [];
   });
 }
 
 // Every tool needs its case, even one without ID arguments today: one added later is covered.
 const CASES: BadInputCase[] = ALL_TOOLS.flatMap((tool) => {
   const { args } = toolCase(tool.name);
-  return idFields(tool).flatMap(({ field, prefix, inArray }) =>
-    craftedIdCases(tool.name, args, field, prefix, { inArray }),
+  return idFields(tool).flatMap(({ field, id, inArray }) =>
+    craftedIdCases(tool.name, args, field, id.sample, { inArray, shown: id.shown }),
   );
 });
 

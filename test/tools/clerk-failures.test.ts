@@ -14,6 +14,8 @@ const ORG = "org_missing000000000000000001";
 const ORGINV = "orginv_missing00000000000001";
 const USER = "user_missing00000000000000001";
 const SESS = "sess_missing00000000000000001";
+const ALID = "alid_missing00000000000000001";
+const WLE = "wle_missing000000000000000001";
 
 interface Row {
   name: string;
@@ -320,6 +322,49 @@ const rows: Row[] = [
     sent: [`GET /v1/organizations/${ORG}/memberships`],
   },
 ];
+
+rows.push(
+  {
+    name: "add_sign_up_restriction: a form Clerk refuses (422)",
+    tool: "add_sign_up_restriction",
+    args: { list: "blocklist", identifier: "*@spam.test" },
+    method: "POST",
+    path: "/v1/blocklist_identifiers",
+    status: 422,
+    code: "form_param_format_invalid",
+    sent: ["POST /v1/blocklist_identifiers"],
+  },
+  {
+    name: "remove_sign_up_restriction: the plan lacks the allowlist (402)",
+    tool: "remove_sign_up_restriction",
+    args: { list: "allowlist", identifier_id: ALID },
+    method: "DELETE",
+    path: `/v1/allowlist_identifiers/${ALID}`,
+    status: 402,
+    code: "payment_required",
+    sent: ["GET /v1/allowlist_identifiers", `DELETE /v1/allowlist_identifiers/${ALID}`],
+  },
+  {
+    name: "invite_waitlist_entries: the address belongs to a user (422)",
+    tool: "invite_waitlist_entries",
+    args: { waitlist_entry_ids: [WLE] },
+    method: "POST",
+    path: `/v1/waitlist_entries/${WLE}/invite`,
+    status: 422,
+    code: "form_identifier_exists",
+    sent: [`POST /v1/waitlist_entries/${WLE}/invite`],
+  },
+  {
+    name: "reject_waitlist_entry: a completed entry (409)",
+    tool: "reject_waitlist_entry",
+    args: { waitlist_entry_id: WLE },
+    method: "POST",
+    path: `/v1/waitlist_entries/${WLE}/reject`,
+    status: 409,
+    code: "conflict",
+    sent: ["GET /v1/waitlist_entries", `POST /v1/waitlist_entries/${WLE}/reject`],
+  },
+);
 
 const writeTools: string[] = ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map(
   (t) => t.name,

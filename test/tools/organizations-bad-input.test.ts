@@ -89,10 +89,35 @@ const CASES: Case[] = [
     { organization_id: ORG },
     /update_organization_metadata needs at least one of public_metadata or private_metadata.*Nothing was sent to Clerk/,
   ],
+  // get_organization takes a slug as well, so its argument lists no ID pattern for
+  // test/tools/bad-ids.test.ts to find: its crafted values are here.
+  ...[
+    "org_1/../../users/user_1/ban",
+    "org_1#",
+    "org_1?x=1",
+    "org_1%2F..",
+    "acme/../../users/user_1/ban",
+    "acme.json",
+    "acme%2F..",
+    "acme?x=1",
+    "acme#",
+    "Acme",
+    "",
+  ].map(
+    (v): Case => [
+      `crafted ${JSON.stringify(v)} as get_organization's ID or slug`,
+      "get_organization",
+      { organization_id: v },
+      /expected org_ followed by letters and digits only.* at organization_id$/,
+    ],
+  ),
 ];
 
 describeBadInput("organization tools refuse bad input before any request", {
-  harness: { seed: { organizations: [{ id: ORG, name: "Acme" }] } },
+  harness: { seed: { organizations: [{ id: ORG, name: "Acme", slug: "acme" }] } },
   cases: CASES,
-  controls: [["get_organization", { organization_id: ORG }, 1]],
+  controls: [
+    ["get_organization", { organization_id: ORG }, 1],
+    ["get_organization", { organization_id: "acme" }, 1],
+  ],
 });

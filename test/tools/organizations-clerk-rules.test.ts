@@ -34,6 +34,8 @@ describe("organization rules Clerk enforces", () => {
     expect(created.structuredContent).toBeUndefined();
     expect(textOf(created)).toMatch(/no role org:billing.*nothing changed/);
     expect(textOf(created)).not.toMatch(/no such user|not a member/);
+    // The valid keys, read from Clerk once the role is refused.
+    expect(textOf(created)).toMatch(/role keys: org:member, org:admin\./);
 
     const updated = await h.call("update_organization_membership", {
       organization_id: ORG,
@@ -43,7 +45,8 @@ describe("organization rules Clerk enforces", () => {
     expect(updated.isError).toBe(true);
     expect(textOf(updated)).toMatch(/no role org:billing.*nothing changed/);
     expect(textOf(updated)).not.toMatch(/is not a member/);
-    expect(statuses()).toEqual(["POST 404", "PATCH 404"]);
+    expect(textOf(updated)).toMatch(/role keys: org:member, org:admin\./);
+    expect(statuses()).toEqual(["POST 404", "GET 200", "PATCH 404", "GET 200"]);
     const members = await h.call("list_organization_memberships", { organization_id: ORG });
     expect(members.structuredContent).toMatchObject({
       memberships: [
@@ -68,8 +71,10 @@ describe("organization rules Clerk enforces", () => {
     // Clerk's failure is carried once: status, code and trace ID.
     expect(text.match(/HTTP 404/g)).toHaveLength(1);
     expect(text).toContain("resource_not_found");
+    expect(text).toMatch(/This instance's role keys: org:member, org:admin\. /);
     expect(h.emu.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       `POST /v1/organizations/${ORG}/invitations 404`,
+      "GET /v1/organization_roles?limit=100 200",
     ]);
     expect(h.emu.writes()[0]?.body).toMatchObject({ role: "org:billing" });
     const pending = await h.call("list_organization_invitations", { organization_id: ORG });

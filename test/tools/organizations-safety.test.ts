@@ -12,15 +12,16 @@ describe("organizations toolset under the operator's guards", () => {
   let h: Harness;
   afterEach(() => h.close());
 
-  it("--read-only serves only its three read tools", async () => {
+  it("--read-only serves only its four read tools", async () => {
     h = await startHarness({ config: { readOnly: true, toolsets: ["organizations"] } });
     const names = (await h.client.listTools()).tools.map((t) => t.name);
     expect(names).toEqual([
       "list_organizations",
       "get_organization",
       "list_organization_memberships",
+      "list_organization_roles",
     ]);
-    expect(orgTools).toHaveLength(10);
+    expect(orgTools).toHaveLength(11);
   });
 
   it.each([

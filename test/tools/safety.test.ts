@@ -17,6 +17,7 @@ import { ConfigError, DEFAULT_CONTROLS } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
 import { ALL_TOOLS, registerTools } from "../../src/tools/registry.js";
+import { DEFAULT_TOOLSETS } from "../../src/tools/toolsets.js";
 import { type AnyToolDefinition, defineTool } from "../../src/tools/types.js";
 import { useAuditFile } from "../helpers/audit-file.js";
 import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
@@ -52,9 +53,11 @@ describe("tool selection", () => {
   const readTools = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
   const invitationTools = ALL_TOOLS.filter((t) => t.toolset === "invitations").map((t) => t.name);
 
-  it("serves every tool by default", async () => {
-    const hh = await harness();
-    expect(await toolNames(hh)).toEqual(ALL_TOOLS.map((t) => t.name));
+  it("serves the default toolsets without --toolsets", async () => {
+    const hh = await harness({ config: { toolsets: undefined } });
+    expect(await toolNames(hh)).toEqual(
+      ALL_TOOLS.filter((t) => DEFAULT_TOOLSETS.includes(t.toolset)).map((t) => t.name),
+    );
   });
 
   it("serves only the chosen toolsets, plus single --tools", async () => {

@@ -11,7 +11,7 @@ import { TOOL_NAMES, TOOL_SEED, toolCase } from "../helpers/tool-cases.js";
  * with its case from test/helpers/tool-cases.ts.
  */
 
-const BULK = new Set(["create_invitations", "revoke_invitations"]);
+const BULK = new Set(["create_invitations", "revoke_invitations", "invite_waitlist_entries"]);
 
 describe("every tool's requests are covered by the per-attempt timeout", () => {
   let h: Harness;

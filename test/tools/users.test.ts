@@ -350,10 +350,10 @@ describe("users tools under the operator's modes", () => {
     h = undefined;
   });
 
-  it("--read-only serves list_users and get_user only", async () => {
+  it("--read-only serves list_users, get_user and find_person only", async () => {
     h = await startHarness({ config: { readOnly: true, toolsets: ["users"] } });
     const names = (await h.client.listTools()).tools.map((t) => t.name);
-    expect(names).toEqual(["list_users", "get_user"]);
+    expect(names).toEqual(["list_users", "get_user", "find_person"]);
     const result = await h.call("ban_user", { user_id: ADA });
     expect(result.isError).toBe(true);
     expect(h.emu.requests).toEqual([]);

@@ -134,6 +134,40 @@ describe("loadConfig: operator controls", () => {
     expect(run).toThrow(message);
   });
 
+  it("reads --protect and CLERK_MCP_PROTECTED_IDS: user and organization IDs, flag first", () => {
+    expect(loadConfig(env(), []).protectedIds).toEqual([]);
+    expect(
+      loadConfig(env({ CLERK_MCP_PROTECTED_IDS: "user_owner0001, org_staff00001" })).protectedIds,
+    ).toEqual(["user_owner0001", "org_staff00001"]);
+    expect(
+      loadConfig(env({ CLERK_MCP_PROTECTED_IDS: "user_owner0001" }), [
+        "--protect",
+        "org_staff00001",
+      ]).protectedIds,
+    ).toEqual(["org_staff00001"]);
+  });
+
+  it.each([
+    ["inv_abc123", /inv_abc123/],
+    ["orginv_abc123", /orginv_abc123/],
+    ["owner@example.com", /owner@example.com/],
+    ["user_../../x", /user_\.\.\/\.\.\/x/],
+    ["user_", /"user_"/],
+    [`org_${"a".repeat(65)}`, /org_a+/],
+  ])(
+    "stops at start on a --protect entry that is not a user or organization ID: %s",
+    (entry, named) => {
+      for (const run of [
+        () => loadConfig(env(), ["--protect", `user_owner0001,${entry}`]),
+        () => loadConfig(env({ CLERK_MCP_PROTECTED_IDS: entry })),
+      ]) {
+        expect(run).toThrow(ConfigError);
+        expect(run).toThrow(named);
+        expect(run).toThrow(/--protect \(CLERK_MCP_PROTECTED_IDS\).*user_… or org_…/);
+      }
+    },
+  );
+
   it("recognises --help and --version", () => {
     expect(infoRequest(["--help"])).toBe("help");
     expect(infoRequest(["--read-only", "-h"])).toBe("help");
@@ -146,6 +180,10 @@ describe("--help", () => {
   it("names every toolset the server knows", () => {
     const help = USAGE.replace(/\s+/g, " ");
     for (const toolset of TOOLSETS) expect(help).toMatch(new RegExp(`\\b${toolset}\\b`));
+  });
+
+  it("lists --protect with its variable", () => {
+    expect(USAGE).toMatch(/--protect LIST .*CLERK_MCP_PROTECTED_IDS/);
   });
 });
 
