@@ -8,6 +8,7 @@ import {
   revokeSession,
   revokeSessions,
   SESSION_STATUSES,
+  sessionNotFound,
 } from "../clerk/sessions.js";
 import { describeUser, getUser, userNotFound } from "../clerk/users.js";
 import { type SessionJson, SessionView, sessionView } from "../clerk/views.js";
@@ -56,6 +57,24 @@ export const listSessionsTool = defineTool({
             ),
           }
         : {}),
+    };
+  },
+});
+
+export const getSessionTool = defineTool({
+  name: "get_session",
+  title: "Get session",
+  description: "Whose it is, its status, client and where it was last active; no token.",
+  toolset: "sessions",
+  input: { session_id: SessionId },
+  output: SessionView.shape,
+  annotations: READ,
+  async handler({ session_id }, { clerk, signal }) {
+    const { found, missing } = await getSession(clerk, session_id, signal);
+    if (missing) throw sessionNotFound(session_id, false, missing);
+    return {
+      structured: sessionView(found),
+      summary: `${describeSession(found)}: ${found.status}, of ${found.user_id}.`,
     };
   },
 });
@@ -172,4 +191,9 @@ export const revokeUserSessionsTool = defineTool({
   },
 });
 
-export const sessionTools = [listSessionsTool, revokeSessionTool, revokeUserSessionsTool];
+export const sessionTools = [
+  listSessionsTool,
+  revokeSessionTool,
+  revokeUserSessionsTool,
+  getSessionTool,
+];

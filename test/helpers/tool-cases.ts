@@ -69,6 +69,36 @@ export interface ToolCase<A = Record<string, unknown>> {
   args: A;
   /** Write tools: how the lost-answer table holds this call's write and reads its effect. */
   lost?: LostAnswerCase<A>;
+  /**
+   * Write tools: a refusal Clerk gives on the tool's path, for the table of errors born from a
+   * Clerk failure (test/tools/clerk-failures.test.ts): its text and audit line name the status,
+   * code and trace ID.
+   */
+  failure?: ClerkFailureCase;
+  /**
+   * The tool's own bad input, each refused with a clear error before any request
+   * (test/tools/case-bad-input.test.ts). Crafted IDs and unknown arguments are covered for every
+   * tool already (bad-ids.test.ts, invariants.test.ts).
+   */
+  badInput?: Array<[label: string, args: Record<string, unknown>, message: RegExp]>;
+  /**
+   * Write tools whose arguments name no user or organization that the write changes, so that
+   * `--protect` has nothing to refuse (test/tools/protect.test.ts): why.
+   */
+  untargeted?: string;
+}
+
+/** One Clerk refusal: the emulator answers `method path` with `status` and `code`. */
+export interface ClerkFailureCase {
+  name: string;
+  /** Arguments for this table, when `args` would not reach the refused request. */
+  args?: Record<string, unknown>;
+  method: string;
+  path: string;
+  status: number;
+  code: string;
+  /** Every request the emulator must see, in order ("METHOD /path" without the query). */
+  sent: string[];
 }
 
 /**
@@ -88,6 +118,7 @@ export interface LostAnswerCase<A = Record<string, unknown>> {
 
 export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
   revoke_invitation: {
+    untargeted: "an invitation is not an account yet",
     args: { invitation_id: INV },
     lost: {
       write: { method: "POST", path: `/v1/invitations/${INV}/revoke` },
@@ -97,6 +128,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
   },
   list_invitations: { args: {} },
   create_invitation: {
+    untargeted: "an invitation is not an account yet",
     args: { email_address: "new1@example.com" },
     lost: {
       write: { method: "POST", path: "/v1/invitations" },
@@ -106,6 +138,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
     },
   },
   create_invitations: {
+    untargeted: "an invitation is not an account yet",
     args: { email_addresses: ["new2@example.com", "new3@example.com"] },
     lost: {
       write: { method: "POST", path: "/v1/invitations/bulk" },
@@ -117,6 +150,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
     },
   },
   revoke_invitations: {
+    untargeted: "an invitation is not an account yet",
     args: { invitation_ids: [INV, INV2] },
     lost: {
       args: { invitation_ids: [INV2] },
@@ -211,6 +245,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
   list_organizations: { args: {} },
   get_organization: { args: { organization_id: ORG } },
   create_organization: {
+    untargeted: "the organization does not exist yet",
     args: { name: "Globex", created_by: ADMIN },
     lost: {
       write: { method: "POST", path: "/v1/organizations" },
@@ -275,14 +310,65 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       applied: async (emu) => (await roleOf(emu, ORG, MEMBER)) === undefined,
     },
   },
-  list_sessions: { args: { user_id: MEMBER } },
+  list_sessions: {
+    args: { user_id: MEMBER },
+    badInput: [
+      ["missing user_id", {}, /expected a user ID string \(user_…\) at user_id/],
+      [
+        "a session ID as user_id",
+        { user_id: "sess_abc000001" },
+        /sess_abc000001 is a session ID, not the kind expected here \(pass it as session_id\)/,
+      ],
+      [
+        "status outside Clerk's filter",
+        { user_id: MEMBER, status: "pending" },
+        /expected one of "active"\|"revoked"\|"ended"\|"expired"\|"removed"\|"replaced"\|"abandoned" at status/,
+      ],
+      ["status as a list", { user_id: MEMBER, status: ["active"] }, /at status/],
+      ["limit 101", { user_id: MEMBER, limit: 101 }, /<=100 at limit/],
+      ["offset -1", { user_id: MEMBER, offset: -1 }, /offset from 0 to 1000000/],
+    ],
+  },
+  get_session: {
+    args: { session_id: SESS },
+    badInput: [
+      ["missing session_id", {}, /expected a session ID string \(sess_…\) at session_id/],
+      [
+        "a user ID as session_id",
+        { session_id: MEMBER },
+        new RegExp(`${MEMBER} is a user ID, not the kind expected here`),
+      ],
+    ],
+  },
   revoke_session: {
+    untargeted: "the session's user is known only from a lookup",
     args: { session_id: SESS },
     lost: {
       write: { method: "POST", path: `/v1/sessions/${SESS}/revoke` },
       kind: "state",
       applied: async (emu) => (await sessionStatus(emu, SESS)) === "revoked",
     },
+    failure: {
+      name: "unknown session (404 on its lookup)",
+      method: "GET",
+      path: `/v1/sessions/${SESS}`,
+      status: 404,
+      code: "resource_not_found",
+      sent: [`GET /v1/sessions/${SESS}`],
+    },
+    badInput: [
+      ["missing session_id", {}, /expected a session ID string \(sess_…\) at session_id/],
+      [
+        "a user ID as session_id",
+        { session_id: MEMBER },
+        new RegExp(`${MEMBER} is a user ID, not the kind expected here`),
+      ],
+      [
+        "session_id too long",
+        { session_id: `sess_${"a".repeat(65)}` },
+        /too long for a session ID/,
+      ],
+    ],
   },
   revoke_user_sessions: {
     args: { user_id: MEMBER },
@@ -291,10 +377,27 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
       kind: "state",
       applied: async (emu) => (await sessionStatus(emu, SESS)) === "revoked",
     },
+    failure: {
+      name: "unknown user (404 on its lookup)",
+      method: "GET",
+      path: `/v1/users/${MEMBER}`,
+      status: 404,
+      code: "resource_not_found",
+      sent: [`GET /v1/users/${MEMBER}`],
+    },
+    badInput: [
+      ["a session ID as user_id", { user_id: "sess_abc000001" }, /sess_abc000001 is a session ID/],
+      [
+        "session_ids: the bulk tool takes a user",
+        { user_id: MEMBER, session_ids: ["sess_abc000001"] },
+        /does not take the argument session_ids/,
+      ],
+    ],
   },
   list_organization_roles: { args: {} },
   list_sign_up_restrictions: { args: { list: "blocklist" } },
   add_sign_up_restriction: {
+    untargeted: "an allowlist or blocklist entry is an identifier, not an account",
     args: { list: "blocklist", identifier: "*@junk.test" },
     lost: {
       write: { method: "POST", path: "/v1/blocklist_identifiers" },
@@ -306,6 +409,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
     },
   },
   remove_sign_up_restriction: {
+    untargeted: "an allowlist or blocklist entry is an identifier, not an account",
     args: { list: "allowlist", identifier_id: ALID },
     lost: {
       write: { method: "DELETE", path: `/v1/allowlist_identifiers/${ALID}` },
@@ -316,6 +420,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
   },
   list_waitlist_entries: { args: { status: "pending" } },
   invite_waitlist_entries: {
+    untargeted: "a waitlist entry is not an account yet",
     args: { waitlist_entry_ids: [WLE] },
     lost: {
       write: { method: "POST", path: `/v1/waitlist_entries/${WLE}/invite` },
@@ -325,6 +430,7 @@ export const TOOL_CASES: { [N in ToolName]: ToolCase<ArgsOf<N>> } = {
     },
   },
   reject_waitlist_entry: {
+    untargeted: "a waitlist entry is not an account yet",
     args: { waitlist_entry_id: WLE2 },
     lost: {
       write: { method: "POST", path: `/v1/waitlist_entries/${WLE2}/reject` },

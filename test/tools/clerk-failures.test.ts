@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/tools/registry.js";
 import { useAuditFile } from "../helpers/audit-file.js";
 import { type Harness, startHarness, textOf } from "../helpers/harness.js";
+import { TOOL_CASES, type ToolCase } from "../helpers/tool-cases.js";
 
 /**
  * Every error result born from a Clerk answer names the HTTP status, Clerk's code and
@@ -13,7 +14,6 @@ const INV = "inv_missing000000000000000001";
 const ORG = "org_missing000000000000000001";
 const ORGINV = "orginv_missing00000000000001";
 const USER = "user_missing00000000000000001";
-const SESS = "sess_missing00000000000000001";
 const ALID = "alid_missing00000000000000001";
 const WLE = "wle_missing000000000000000001";
 
@@ -140,7 +140,7 @@ const rows: Row[] = [
     code: "resource_not_found",
     sent: [`GET /v1/users/${USER}`],
   },
-  ...(["lock_user", "unlock_user", "revoke_user_sessions"] as const).map((tool) => ({
+  ...(["lock_user", "unlock_user"] as const).map((tool) => ({
     name: `${tool}: unknown user (404 on its lookup)`,
     tool,
     args: { user_id: USER },
@@ -169,16 +169,6 @@ const rows: Row[] = [
     status: 404,
     code: "resource_not_found",
     sent: [`GET /v1/users/${USER}`],
-  },
-  {
-    name: "revoke_session: unknown session (404 on its lookup)",
-    tool: "revoke_session",
-    args: { session_id: SESS },
-    method: "GET",
-    path: `/v1/sessions/${SESS}`,
-    status: 404,
-    code: "resource_not_found",
-    sent: [`GET /v1/sessions/${SESS}`],
   },
   {
     name: "create_organization: slug taken (422)",
@@ -365,6 +355,14 @@ rows.push(
     sent: ["GET /v1/waitlist_entries", `POST /v1/waitlist_entries/${WLE}/reject`],
   },
 );
+
+// Write tools declare theirs beside their arguments (test/helpers/tool-cases.ts).
+for (const [tool, c] of Object.entries(TOOL_CASES) as Array<[string, ToolCase]>) {
+  if (c.failure) {
+    const { name, args, ...failure } = c.failure;
+    rows.push({ name: `${tool}: ${name}`, tool, args: args ?? c.args, ...failure });
+  }
+}
 
 const writeTools: string[] = ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map(
   (t) => t.name,

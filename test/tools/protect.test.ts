@@ -14,7 +14,7 @@ import { defineTool } from "../../src/tools/types.js";
 import { ADMIN, MEMBER, ORG } from "../helpers/acme.js";
 import { useAuditFile } from "../helpers/audit-file.js";
 import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
-import { TOOL_CASES, TOOL_SEED } from "../helpers/tool-cases.js";
+import { TOOL_CASES, TOOL_SEED, type ToolCase } from "../helpers/tool-cases.js";
 
 /**
  * Operator-protected accounts (`--protect`): a write whose target the operator protected is
@@ -55,23 +55,12 @@ function targetsIn(args: unknown, items = true): string[] {
  * takes a session ID only: whose session it is would take a lookup, and the guard sends none,
  * so a protected user's single session is not covered (revoke_user_sessions is). Sign-up
  * restrictions and waitlist entries are addressed by identifier or entry ID, and change no
- * account. A new write tool whose case names no target must be added here on purpose.
+ * account. A new write tool whose case names no target says so, and why, in its case
+ * (`untargeted` in test/helpers/tool-cases.ts).
  */
-const UNTARGETED = [
-  "add_sign_up_restriction",
-  "remove_sign_up_restriction",
-  "invite_waitlist_entries",
-  "reject_waitlist_entry",
-  "revoke_session",
-  "revoke_invitation",
-  "create_invitation",
-  "create_invitations",
-  "revoke_invitations",
-  "create_organization",
-];
-
 const WRITE_TOOLS = ALL_TOOLS.filter((t) => !t.annotations.readOnlyHint).map((t) => t.name);
-const casesOf = TOOL_CASES as Record<string, { args: Record<string, unknown> }>;
+const casesOf = TOOL_CASES as Record<string, ToolCase>;
+const UNTARGETED = WRITE_TOOLS.filter((n) => casesOf[n]?.untargeted !== undefined);
 const TARGETED = WRITE_TOOLS.flatMap((name) =>
   targetsIn(casesOf[name]?.args).map((target) => ({ name, target })),
 );

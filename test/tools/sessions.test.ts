@@ -61,6 +61,25 @@ describe("sessions tools", () => {
   });
   afterEach(() => h.close());
 
+  describe("get_session", () => {
+    it("returns one session, whose it is and where it was last active, with one GET and no token", async () => {
+      const result = await h.call("get_session", { session_id: NEW });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ id: NEW, user_id: ADA, status: "active" });
+      expect(textOf(result)).toMatch(new RegExp(`^${NEW}.*: active, of ${ADA}\\.`));
+      expect(JSON.stringify(result)).not.toMatch(/token/i);
+      expect(paths(h)).toEqual([`GET /v1/sessions/${NEW}`]);
+    });
+
+    it("an unknown session: an error naming list_sessions, without saying anything changed", async () => {
+      const result = await h.call("get_session", { session_id: "sess_nobody000001" });
+      expect(result.isError).toBe(true);
+      expect(result.structuredContent).toBeUndefined();
+      expect(textOf(result)).toMatch(/Clerk has no session sess_nobody000001\. list_sessions/);
+      expect(textOf(result)).not.toMatch(/Nothing changed/);
+    });
+  });
+
   describe("list_sessions", () => {
     it("lists one user's sessions newest first, with client, times and device, and no token", async () => {
       const result = await h.call("list_sessions", { user_id: ADA });
