@@ -92,6 +92,11 @@ function instructions(config: Config, selection: Selection): string {
   // to ask the operator for, instead of guessing that a tool does not exist.
   const off = TOOLSET_NAMES.filter((t) => !selection.toolsets.includes(t));
   return [
+    ...(config.emulator
+      ? [
+          "EMULATOR: this server runs against its built-in Clerk emulator with demo data, not a real Clerk instance; nothing is sent to Clerk. Say so when reporting results.",
+        ]
+      : []),
     `Administers a Clerk ${config.instance} instance: invitations, users and organizations.`,
     MODE_SENTENCE[writeMode(config)],
     `Enabled toolsets: ${selection.toolsets.join(", ") || "none (single tools only)"}.`,
