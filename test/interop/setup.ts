@@ -1,0 +1,8 @@
+import { assertBuilt } from "../helpers/spawn.js";
+import { ensureNode22 } from "../helpers/node22.js";
+
+/** Once before the interop group: the built bin, and Node 22 for the third-party tools. */
+export default function setup(): void {
+  assertBuilt();
+  ensureNode22();
+}
