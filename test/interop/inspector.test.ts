@@ -8,6 +8,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoSeed, type Emulator, startEmulator } from "../../emulator/index.js";
+import { TOOLSET_NAMES } from "../../src/tools/toolsets.js";
 import { TOKEN_ENV, TOKENS } from "../helpers/http.js";
 import { INSPECTOR, type Node22Run, runNode22 } from "../helpers/node22.js";
 import { type RawRun, spawnRaw, waitFor } from "../helpers/spawn.js";
@@ -28,7 +29,11 @@ describe("MCP Inspector CLI over HTTP with a static token", () => {
     emu = await startEmulator({ seed: demoSeed() });
     server = spawnRaw(
       { CLERK_SECRET_KEY: emu.secretKey, CLERK_API_URL: emu.url, CLERK_MCP_HTTP_TOKENS: TOKEN_ENV },
-      ["--transport", "http", "--port", "0", "--auth", "token", "--writers", "alice"],
+      // Every toolset, the opt-in ones too, so that --strict sees every tool.
+      ["--transport", "http", "--port", "0", "--auth", "token", "--writers", "alice"].concat(
+        "--toolsets",
+        TOOLSET_NAMES.join(","),
+      ),
     );
     await waitFor(server.stderr, (s) => /ready: MCP at \S+\/mcp/.test(s), 10_000);
     url = /ready: MCP at (\S+\/mcp)/.exec(server.stderr())?.[1] ?? "";
@@ -70,6 +75,7 @@ describe("MCP Inspector CLI over HTTP with a static token", () => {
     const names = tools.map((t) => t.name);
     expect(names).toContain("list_users");
     expect(names).toContain("create_invitation");
+    expect(names).toContain("list_waitlist_entries");
     for (const tool of tools) {
       expect(tool.title, tool.name).toBeTruthy();
       expect(Object.keys(tool.annotations ?? {}).sort(), tool.name).toEqual(
@@ -144,7 +150,10 @@ describe("MCP Inspector CLI over HTTP with a static token", () => {
     let fixtureUrl: string;
     beforeAll(async () => {
       fixture = createServer(async (req, res) => {
-        const mcp = new Server({ name: "fixture", version: "1.0.0" }, { capabilities: { tools: {} } });
+        const mcp = new Server(
+          { name: "fixture", version: "1.0.0" },
+          { capabilities: { tools: {} } },
+        );
         mcp.setRequestHandler(ListToolsRequestSchema, async () => ({
           tools: [
             {
