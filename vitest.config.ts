@@ -2,10 +2,16 @@ import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
+ * Tests that build or install the package (npm pack and install, the desktop bundle): they
+ * spend seconds of CPU in npm and mcpb, which on a 2-core machine would slow the timing-bound
+ * tests running beside them past their timeouts, so they run as a second group, after the rest.
+ */
+const PACKAGING = ["test/e2e/packed.e2e.test.ts", "test/e2e/bundle.e2e.test.ts"];
+
+/**
  * Third-party MCP clients against the built server (the MCP Inspector's CLI, the MCP
- * conformance suite), on Node 22: they spawn several processes each, which on a 2-core machine
- * would slow the timing-bound tests running beside them, so they run as a second group, after
- * the rest. `npm run test:interop` runs them alone.
+ * conformance suite), on Node 22: they spawn several processes each, so for the same reason
+ * they run as a third group, last. `npm run test:interop` runs them alone.
  */
 const INTEROP = ["test/interop/**/*.test.ts"];
 
@@ -24,9 +30,13 @@ export default defineConfig({
         test: {
           name: "main",
           include: ["test/**/*.test.ts"],
-          exclude: INTEROP,
+          exclude: [...PACKAGING, ...INTEROP],
           sequence: { groupOrder: 0 },
         },
+      },
+      {
+        extends: true,
+        test: { name: "packaging", include: PACKAGING, sequence: { groupOrder: 1 } },
       },
       {
         extends: true,
@@ -36,7 +46,7 @@ export default defineConfig({
           globalSetup: ["test/interop/setup.ts"],
           // Installing Node 22 on a clean clone downloads about 30 MB.
           hookTimeout: 180_000,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

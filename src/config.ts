@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { OrganizationId, UserId } from "./clerk/ids.js";
-import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "./tools/toolsets.js";
+import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "./toolsets.js";
 
 /**
  * Configuration from the environment and the command line. Pure: takes `env` and `argv`,
@@ -49,6 +49,12 @@ export interface Config {
    * the strict ID patterns at start; enforced by src/safety/protect.ts.
    */
   protectedIds: string[];
+  /**
+   * Serve the built-in emulator, seeded with a demo instance, instead of a real Clerk instance
+   * (`--emulator`). `secretKey` is then `EMULATOR_SECRET_KEY`, and `apiUrl` is set by the bin
+   * once the emulator listens.
+   */
+  emulator: boolean;
 }
 
 /** The operator controls as they are when no flag or variable sets them. */
@@ -61,10 +67,14 @@ export const DEFAULT_CONTROLS = {
   auditLog: undefined,
   confirm: true,
   protectedIds: [],
+  emulator: false,
 } satisfies Partial<Config>;
 
 export const DEFAULT_API_URL = "https://api.clerk.com";
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The key the built-in emulator accepts; it opens nothing anywhere else. */
+export const EMULATOR_SECRET_KEY = "sk_test_emulator_0000000000000000";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -80,9 +90,15 @@ const SECRET_KEY = /^sk_(test|live)_[A-Za-z0-9_-]{8,}$/;
  * @throws ConfigError naming the variable or flag and what is expected; among others when
  *   `CLERK_API_URL` is not https, or http to a host other than this machine.
  */
-export function loadConfig(env: Record<string, string | undefined>, argv: string[] = []): Config {
-  const flags = parseFlags(argv);
-  const secretKey = parseSecretKey(env.CLERK_SECRET_KEY);
+export function loadConfig(
+  rawEnv: Record<string, string | undefined>,
+  rawArgv: string[] = [],
+): Config {
+  const env = withoutUnfilled(rawEnv);
+  const flags = parseFlags(argvWithoutUnfilled(rawArgv));
+  const emulator = flags.emulator === true || envBoolean(env, CONTROLS.emulator);
+  // The emulator needs no key, and a real one set beside it is never sent anywhere.
+  const secretKey = emulator ? EMULATOR_SECRET_KEY : parseSecretKey(env.CLERK_SECRET_KEY);
   const list = (name: ListControl) =>
     flags[name] !== undefined ? splitList(flags[name]) : envList(env, CONTROLS[name]);
   const bool = (name: BooleanControl) => flags[name] === true || envBoolean(env, CONTROLS[name]);
@@ -103,7 +119,47 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     auditLog: auditLog || undefined,
     confirm: !bool("no-confirm"),
     protectedIds: parseProtected(list("protect") ?? []),
+    emulator,
   };
+}
+
+/**
+ * An MCP bundle host (Claude Desktop) passes an optional setting the user left empty as the
+ * literal text `${user_config.NAME}`: such a value means "not set".
+ */
+const UNFILLED = /^\$\{user_config\.[A-Za-z0-9_-]+\}$/;
+
+/** `env` without the variables whose value is an unfilled bundle setting. */
+export function withoutUnfilled(
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value === undefined || !UNFILLED.test(value.trim())),
+  );
+}
+
+/**
+ * `argv` without unfilled bundle settings: `--flag=${user_config.x}`, a bare
+ * `${user_config.x}`, and the string flag that takes it as its value (`--audit-log
+ * ${user_config.audit_log}`).
+ */
+export function argvWithoutUnfilled(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 0 && UNFILLED.test(arg.slice(eq + 1).trim())) continue;
+    if (!UNFILLED.test(arg.trim())) {
+      out.push(arg);
+      continue;
+    }
+    const previous = out.at(-1);
+    const name = previous?.startsWith("--") ? previous.slice(2) : undefined;
+    if (name !== undefined && name in FLAG_OPTIONS) {
+      const option = FLAG_OPTIONS[name as keyof typeof FLAG_OPTIONS];
+      if (option.type === "string") out.pop();
+    }
+  }
+  return out;
 }
 
 /** Each flag and the environment variable that stands in for it when the flag is absent. */
@@ -116,10 +172,11 @@ export const CONTROLS = {
   "audit-log": "CLERK_MCP_AUDIT_LOG",
   "no-confirm": "CLERK_MCP_NO_CONFIRM",
   protect: "CLERK_MCP_PROTECTED_IDS",
+  emulator: "CLERK_MCP_EMULATOR",
 } as const;
 
 type ListControl = "toolsets" | "tools" | "exclude-tools" | "protect";
-type BooleanControl = "read-only" | "allow-production-writes" | "no-confirm";
+type BooleanControl = "read-only" | "allow-production-writes" | "no-confirm" | "emulator";
 
 const FLAG_OPTIONS = {
   // `multiple`: `--tools a --tools b` is the same as `--tools a,b`.
@@ -131,6 +188,7 @@ const FLAG_OPTIONS = {
   "audit-log": { type: "string" },
   "no-confirm": { type: "boolean" },
   protect: { type: "string", multiple: true },
+  emulator: { type: "boolean" },
 } as const;
 
 /** "all", or the default toolsets by name when some are opt-in. */
@@ -168,10 +226,16 @@ ${wrapList(TOOLSET_NAMES, 29, 74)}; --toolsets "" enables none
   --audit-log FILE           append JSON lines for every write call       CLERK_MCP_AUDIT_LOG
   --no-confirm               no question before destructive calls         CLERK_MCP_NO_CONFIRM
   --protect LIST             user_/org_ IDs no write may change           CLERK_MCP_PROTECTED_IDS
+  --emulator                 try it with no Clerk account: a built-in,    CLERK_MCP_EMULATOR
+                             in-memory emulator with demo data; no key
   --help, --version
 
+  init --client NAME         write this server into a client's configuration
+                             (claude-desktop, claude-code, cursor, vscode); init --help
+
 Environment only:
-  CLERK_SECRET_KEY           the instance's secret key, sk_test_… or sk_live_… (required)
+  CLERK_SECRET_KEY           the instance's secret key, sk_test_… or sk_live_… (required,
+                             except with --emulator)
   CLERK_API_URL              Backend API base URL (default https://api.clerk.com; https,
                              or http to this machine only)
   CLERK_MCP_TIMEOUT_MS       timeout of one attempt at a Clerk request, 100-15000 (default 10000)
@@ -195,6 +259,7 @@ interface Flags {
   "audit-log"?: string;
   "no-confirm"?: boolean;
   protect?: string[];
+  emulator?: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -259,7 +324,12 @@ function parseProtected(entries: string[]): string[] {
   return [...new Set(entries)];
 }
 
-function parseSecretKey(raw: string | undefined): string {
+/**
+ * `raw`, trimmed, when it looks like a Clerk secret key (`sk_test_…` or `sk_live_…`).
+ * @throws ConfigError saying what it is instead (unset, a publishable key, something else); the
+ *   message never contains `raw`.
+ */
+export function parseSecretKey(raw: string | undefined): string {
   const key = raw?.trim() ?? "";
   if (key === "") {
     throw new ConfigError(

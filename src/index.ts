@@ -2,6 +2,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type Config, ConfigError, infoRequest, loadConfig, USAGE } from "./config.js";
 import { createStderrLogger } from "./log.js";
+import { labelEmulatorResults } from "./results.js";
 import { probeAuditLog } from "./safety/audit.js";
 import { createInFlight, SHUTDOWN_GRACE_MS } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
@@ -16,6 +17,17 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   // Asked for on a terminal, never by an MCP client. Still stderr: stdout carries JSON-RPC only,
   // whatever the arguments, so a client misconfigured with --help gets no stray text there.
+  if (argv[0] === "init") {
+    // A command for a terminal, not the server: loaded only when asked for (dist/init.cjs).
+    const { runInit } = await import("./init.js");
+    process.exitCode = await runInit(argv.slice(1), {
+      env: process.env,
+      platform: process.platform,
+      stdin: process.stdin,
+      out: process.stderr,
+    });
+    return;
+  }
   const info = infoRequest(argv);
   if (info) {
     process.stderr.write(info === "help" ? USAGE + REMOTE_USAGE : `${SERVER_INFO.version}\n`);
@@ -26,10 +38,17 @@ async function main(): Promise<void> {
   let server: McpServer;
   let remote: RemoteOptions;
   const inflight = createInFlight();
+  let emulator: { requestLogUrl: string } | undefined;
   try {
     const split = loadRemoteOptions(process.env, argv);
     remote = split.remote;
     config = loadConfig(process.env, split.rest);
+    if (config.emulator) {
+      const { startBuiltInEmulator } = await import("./emulator-mode.js");
+      const started = await startBuiltInEmulator();
+      emulator = started;
+      config = { ...config, apiUrl: started.apiUrl };
+    }
     server = createServer({ config, log, inflight });
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -104,8 +123,12 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => log.error("unhandled rejection", reason));
 
   await server.connect(transport);
+  if (emulator) labelEmulatorResults(transport);
+  const where = emulator
+    ? `EMULATOR (built-in, demo data in memory; not a real Clerk instance, nothing is sent to Clerk; request log ${emulator.requestLogUrl})`
+    : `${config.instance} instance, API ${new URL(config.apiUrl).host}`;
   log.info(
-    `ready: ${config.instance} instance, ${writeMode(config)}, API ${new URL(config.apiUrl).host}${config.auditLog ? ", audit log on" : ""}${config.confirm ? "" : ", confirmation off"}`,
+    `ready: ${where}, ${writeMode(config)}${config.auditLog ? ", audit log on" : ""}${config.confirm ? "" : ", confirmation off"}`,
   );
 }
 

@@ -1,3 +1,4 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { ClerkFailure, ToolError } from "./clerk/errors.js";
 import { explainFailure } from "./clerk/failure-text.js";
@@ -45,4 +46,43 @@ export function toErrorResult(err: unknown, log: Logger, tool: string): CallTool
   return errorResult(
     `clerk-admin-mcp hit an unexpected internal error in ${tool}; the details are in the server's stderr log.`,
   );
+}
+
+/** What every result says when the server runs against its built-in emulator (`--emulator`). */
+export const EMULATOR_NOTE =
+  "[clerk-admin-mcp emulator: demo data in memory, not a real Clerk instance; nothing was sent to Clerk]";
+
+/**
+ * `result` with `EMULATOR_NOTE` as its last text block, so that nobody reading it mistakes the
+ * emulator's demo data for their own instance. `structuredContent` is left as it is: it must
+ * match the tool's output schema.
+ */
+export function withEmulatorNote(result: CallToolResult): CallToolResult {
+  return { ...result, content: [...result.content, { type: "text", text: EMULATOR_NOTE }] };
+}
+
+/**
+ * Makes `transport` add `EMULATOR_NOTE` to every `tools/call` result it sends: the handlers'
+ * results and also those the SDK makes itself (arguments its schema refuses, an unknown
+ * tool), which never reach a handler. Call after the server has connected to it.
+ */
+export function labelEmulatorResults(transport: Transport): void {
+  const calls = new Set<string | number>();
+  const receive = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if ("method" in message && message.method === "tools/call" && "id" in message) {
+      calls.add(message.id);
+    }
+    receive?.(message, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    if ("result" in message && calls.delete(message.id) && Array.isArray(message.result.content)) {
+      return send(
+        { ...message, result: withEmulatorNote(message.result as CallToolResult) },
+        options,
+      );
+    }
+    return send(message, options);
+  };
 }

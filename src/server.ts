@@ -11,8 +11,8 @@ import type { InFlight } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { type Selection, selectTools } from "./safety/selection.js";
 import { ALL_TOOLS, registerTools } from "./tools/registry.js";
-import { TOOLSET_NAMES } from "./tools/toolsets.js";
 import type { Actor } from "./tools/types.js";
+import { TOOLSET_NAMES } from "./toolsets.js";
 
 export interface ServerDeps {
   config: Config;
@@ -88,10 +88,15 @@ const MODE_SENTENCE = {
 
 function instructions(config: Config, selection: Selection): string {
   const names = new Set(selection.tools.map((t) => t.name));
-  // The opt-in toolsets (src/tools/toolsets.ts) among them: the model can tell the human what
+  // The opt-in toolsets (src/toolsets.ts) among them: the model can tell the human what
   // to ask the operator for, instead of guessing that a tool does not exist.
   const off = TOOLSET_NAMES.filter((t) => !selection.toolsets.includes(t));
   return [
+    ...(config.emulator
+      ? [
+          "EMULATOR: this server runs against its built-in Clerk emulator with demo data, not a real Clerk instance; nothing is sent to Clerk. Say so when reporting results.",
+        ]
+      : []),
     `Administers a Clerk ${config.instance} instance: invitations, users and organizations.`,
     MODE_SENTENCE[writeMode(config)],
     `Enabled toolsets: ${selection.toolsets.join(", ") || "none (single tools only)"}.`,

@@ -1,6 +1,6 @@
 import { ConfigError } from "../config.js";
-import { DEFAULT_TOOLSETS, TOOLSET_NAMES, type Toolset } from "../tools/toolsets.js";
 import type { AnyToolDefinition } from "../tools/types.js";
+import { DEFAULT_TOOLSETS, TOOLSET_NAMES, type Toolset } from "../toolsets.js";
 
 /**
  * Which tools a server registers: `--toolsets`, plus `--tools`, minus `--exclude-tools`, then

@@ -23,7 +23,7 @@ export interface Actor {
 /** The actor of every stdio call. */
 export const LOCAL_OPERATOR: Actor = { kind: "local", id: "local" };
 
-import type { Toolset } from "./toolsets.js";
+import type { Toolset } from "../toolsets.js";
 
 export type { Toolset };
 

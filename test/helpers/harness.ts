@@ -6,7 +6,7 @@ import { createClerkGateway, DEFAULT_RETRY, type RetryPolicy } from "../../src/c
 import { type Config, DEFAULT_CONTROLS } from "../../src/config.js";
 import { type Logger, silentLogger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
-import { TOOLSET_NAMES } from "../../src/tools/toolsets.js";
+import { TOOLSET_NAMES } from "../../src/toolsets.js";
 
 /**
  * An in-process MCP session: a real `Client` over `InMemoryTransport`, the real server and

@@ -8,7 +8,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoSeed, type Emulator, startEmulator } from "../../emulator/index.js";
-import { TOOLSET_NAMES } from "../../src/tools/toolsets.js";
+import { TOOLSET_NAMES } from "../../src/toolsets.js";
 import { TOKEN_ENV, TOKENS } from "../helpers/http.js";
 import { INSPECTOR, type Node22Run, runNode22 } from "../helpers/node22.js";
 import { type RawRun, spawnRaw, waitFor } from "../helpers/spawn.js";

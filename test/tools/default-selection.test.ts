@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/tools/registry.js";
-import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "../../src/tools/toolsets.js";
+import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "../../src/toolsets.js";
 import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.js";
 
 /**
  * The default selection (no --toolsets): Cursor serves at most 40 tools, so the toolsets on by
  * default stay within that, and the rest are opt-in (`default: false` in
- * src/tools/toolsets.ts), named in the server's instructions as off.
+ * src/toolsets.ts), named in the server's instructions as off.
  */
 
 /** Cursor's limit on the tools it offers the model from all its servers together. */

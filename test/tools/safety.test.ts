@@ -17,8 +17,8 @@ import { ConfigError, DEFAULT_CONTROLS } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
 import { ALL_TOOLS, registerTools } from "../../src/tools/registry.js";
-import { DEFAULT_TOOLSETS } from "../../src/tools/toolsets.js";
 import { type AnyToolDefinition, defineTool } from "../../src/tools/types.js";
+import { DEFAULT_TOOLSETS } from "../../src/toolsets.js";
 import { useAuditFile } from "../helpers/audit-file.js";
 import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
 

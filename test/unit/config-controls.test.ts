@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_CONTROLS, infoRequest, loadConfig, USAGE } from "../../src/config.js";
-import { TOOLSET_NAMES as TOOLSETS } from "../../src/tools/toolsets.js";
+import {
+  ConfigError,
+  DEFAULT_CONTROLS,
+  EMULATOR_SECRET_KEY,
+  infoRequest,
+  loadConfig,
+  USAGE,
+} from "../../src/config.js";
+import { TOOLSET_NAMES as TOOLSETS } from "../../src/toolsets.js";
 
 const KEY = "sk_test_abcdefghijklmnopqrstuvwxyz0123";
 const env = (extra: Record<string, string> = {}) => ({ CLERK_SECRET_KEY: KEY, ...extra });
@@ -177,5 +184,43 @@ describe("--help", () => {
 
   it("lists --protect with its variable", () => {
     expect(USAGE).toMatch(/--protect LIST .*CLERK_MCP_PROTECTED_IDS/);
+  });
+});
+
+describe("loadConfig: --emulator and unfilled bundle settings", () => {
+  it("--emulator (or CLERK_MCP_EMULATOR) needs no key and never uses one that is set", () => {
+    expect(loadConfig({}, ["--emulator"])).toMatchObject({
+      emulator: true,
+      secretKey: EMULATOR_SECRET_KEY,
+      instance: "development",
+    });
+    const fromEnv = loadConfig({ CLERK_MCP_EMULATOR: "true", CLERK_SECRET_KEY: "sk_live_x" }, []);
+    expect(fromEnv).toMatchObject({ emulator: true, secretKey: EMULATOR_SECRET_KEY });
+    expect(loadConfig(env(), []).emulator).toBe(false);
+    expect(() => loadConfig({}, [])).toThrow(/CLERK_SECRET_KEY is not set/);
+  });
+
+  it("treats an unfilled bundle setting (the literal user_config placeholder) as unset, in env and argv", () => {
+    const unfilled = (name: string) => `\${user_config.${name}}`;
+    const config = loadConfig(
+      env({
+        CLERK_MCP_TOOLSETS: unfilled("toolsets"),
+        CLERK_MCP_READ_ONLY: unfilled("read_only"),
+        CLERK_MCP_AUDIT_LOG: unfilled("audit_log"),
+        CLERK_MCP_NO_CONFIRM: unfilled("no_confirm"),
+        CLERK_MCP_ALLOW_PRODUCTION_WRITES: unfilled("allow_production_writes"),
+        CLERK_API_URL: unfilled("api_url"),
+        CLERK_MCP_TIMEOUT_MS: unfilled("timeout"),
+      }),
+      ["--audit-log", unfilled("audit_log"), `--toolsets=${unfilled("toolsets")}`, "--read-only"],
+    );
+    expect(config).toMatchObject({ ...DEFAULT_CONTROLS, readOnly: true });
+    expect(config.apiUrl).toBe("https://api.clerk.com");
+    // An unfilled key is no key.
+    expect(() => loadConfig({ CLERK_SECRET_KEY: unfilled("secret_key") }, [])).toThrow(
+      /CLERK_SECRET_KEY is not set/,
+    );
+    // A filled setting still counts.
+    expect(loadConfig(env({ CLERK_MCP_TOOLSETS: "users" }), []).toolsets).toEqual(["users"]);
   });
 });

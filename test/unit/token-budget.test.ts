@@ -86,7 +86,7 @@ describe(`tool-definition token budget (${BUDGET_FILE})`, () => {
   it("the default selection's list stays within 3,400 tokens", () => {
     expect(
       defaults.total,
-      `the default selection's tools/list is ${defaults.total} tokens (per tool: ${breakdown(defaults)}): trim the definitions, or make a toolset opt-in (src/tools/toolsets.ts)`,
+      `the default selection's tools/list is ${defaults.total} tokens (per tool: ${breakdown(defaults)}): trim the definitions, or make a toolset opt-in (src/toolsets.ts)`,
     ).toBeLessThanOrEqual(budget.defaultSelectionTotal.limit);
   });
 
