@@ -8,6 +8,13 @@ import { defineConfig } from "vitest/config";
  */
 const PACKAGING = ["test/e2e/packed.e2e.test.ts", "test/e2e/bundle.e2e.test.ts"];
 
+/**
+ * Third-party MCP clients against the built server (the MCP Inspector's CLI, the MCP
+ * conformance suite), on Node 22: they spawn several processes each, so for the same reason
+ * they run as a third group, last. `npm run test:interop` runs them alone.
+ */
+const INTEROP = ["test/interop/**/*.test.ts"];
+
 export default defineConfig({
   test: {
     testTimeout: 20_000,
@@ -23,13 +30,24 @@ export default defineConfig({
         test: {
           name: "main",
           include: ["test/**/*.test.ts"],
-          exclude: PACKAGING,
+          exclude: [...PACKAGING, ...INTEROP],
           sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
         test: { name: "packaging", include: PACKAGING, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "interop",
+          include: INTEROP,
+          globalSetup: ["test/interop/setup.ts"],
+          // Installing Node 22 on a clean clone downloads about 30 MB.
+          hookTimeout: 180_000,
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },

@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { createClerkClient } from "@clerk/backend";
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
 import { type Emulator, type RateLimit, startEmulator } from "../emulator/index.js";
+import { benchHttp, httpReport } from "./lib/http.js";
 import { procMemory, StdioRpc } from "./lib/rpc.js";
 import { median, percentile, pooled, round } from "./lib/stats.js";
 import { countToolTokens, type ListedTool, type ToolTokens } from "./tokens.js";
@@ -445,6 +446,8 @@ async function main(): Promise<void> {
   const nodeIdlePeakMiB = await nodeIdleMemory();
   log("bulk: revoke_invitations under the rate limit…");
   const bulk = await measureBulk(ours.tools);
+  log("remote mode: stdio, one HTTP instance, two behind a round-robin; token check cost…");
+  const remote = await benchHttp(300, 100);
 
   const tokens: Record<string, ToolTokens> = {
     [SERVER.name]: countToolTokens(ours.tools),
@@ -505,6 +508,12 @@ async function main(): Promise<void> {
             bulk.revoked === bulk.ids &&
             bulk.failedCalls === 0 &&
             bulk.failedItems === 0,
+    },
+    {
+      name: "token verification per HTTP request vs the HTTP median call",
+      measured: `${fmt(remote.auth.perRequestUs, 2)} µs (${fmt(remote.auth.shareOfHttpMedian * 100, 2)}%)`,
+      target: "≤ 1%",
+      met: remote.auth.shareOfHttpMedian <= 0.01,
     },
     {
       name: "tool-definition tokens per tool (average; name, title, description, input schema)",
@@ -616,6 +625,8 @@ async function main(): Promise<void> {
         ])
       : "  skipped: this build has no revoke_invitations",
     "",
+    ...httpReport(remote, table),
+    "",
     "Tool-definition tokens (o200k_base; name + title + description + inputSchema)",
     table([
       ["subject", "tools", "total", "average", "largest"],
@@ -684,6 +695,7 @@ async function main(): Promise<void> {
       "in-process @clerk/backend": roundAll(floor),
     },
     bulk: roundAll(bulk),
+    remote,
     tokens,
     targets,
   };
