@@ -191,11 +191,6 @@ const FLAG_OPTIONS = {
   emulator: { type: "boolean" },
 } as const;
 
-/** "all", or the default toolsets by name when some are opt-in. */
-function defaultToolsetsText(): string {
-  return DEFAULT_TOOLSETS.length === TOOLSET_NAMES.length ? "all" : DEFAULT_TOOLSETS.join(", ");
-}
-
 /** `names` comma-separated, in lines indented by `indent` and no wider than `width`. */
 function wrapList(names: readonly string[], indent: number, width: number): string {
   const lines: string[] = [];
@@ -217,8 +212,13 @@ export const USAGE = `Usage: clerk-admin-mcp [options]
 An MCP server (stdio) for administering a Clerk instance. Each option has an environment
 variable; the option wins over it.
 
-  --toolsets LIST            ${`toolsets to enable (default: ${defaultToolsetsText()})`.padEnd(45)}CLERK_MCP_TOOLSETS
-${wrapList(TOOLSET_NAMES, 29, 74)}; --toolsets "" enables none
+  --toolsets LIST            toolsets to enable (* = opt-in, off unless    CLERK_MCP_TOOLSETS
+                             named; default: the others):
+${wrapList(
+  TOOLSET_NAMES.map((t) => (DEFAULT_TOOLSETS.includes(t) ? t : `${t}*`)),
+  29,
+  74,
+)}; --toolsets "" enables none
   --tools LIST               single tools to add on top of the toolsets   CLERK_MCP_TOOLS
   --exclude-tools LIST       tools to remove; wins over the two above     CLERK_MCP_EXCLUDE_TOOLS
   --read-only                read-only tools only; wins over all          CLERK_MCP_READ_ONLY
@@ -318,7 +318,7 @@ function parseProtected(entries: string[]): string[] {
   if (bad.length > 0) {
     const shown = bad.map((id) => JSON.stringify(id.slice(0, 80))).join(", ");
     throw new ConfigError(
-      `--protect (CLERK_MCP_PROTECTED_IDS) has entr${bad.length > 1 ? "ies" : "y"} ${shown} that ${bad.length > 1 ? "are" : "is"} not a user or organization ID: expected user_… or org_… followed by letters and digits only.`,
+      `--protect (CLERK_MCP_PROTECTED_IDS) has entr${bad.length > 1 ? "ies" : "y"} ${shown} that ${bad.length > 1 ? "are" : "is"} not a user or organization ID: expected user_… or org_… followed by letters, digits or underscores.`,
     );
   }
   return [...new Set(entries)];

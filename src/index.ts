@@ -7,6 +7,7 @@ import { probeAuditLog } from "./safety/audit.js";
 import { createInFlight, SHUTDOWN_GRACE_MS } from "./safety/inflight.js";
 import { writeMode } from "./safety/mode.js";
 import { createServer, SERVER_INFO } from "./server.js";
+import { guardTransport } from "./transport/guard.js";
 import { loadRemoteOptions, REMOTE_USAGE, type RemoteOptions } from "./transport/http-config.js";
 import { JsonRpcStdioTransport } from "./transport/stdio.js";
 
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => log.error("unhandled rejection", reason));
 
   await server.connect(transport);
+  guardTransport(transport);
   if (emulator) labelEmulatorResults(transport);
   const where = emulator
     ? `EMULATOR (built-in, demo data in memory; not a real Clerk instance, nothing is sent to Clerk; request log ${emulator.requestLogUrl})`

@@ -36,7 +36,52 @@ export function redact(text: string): string {
     (whole, scheme: string, gap: string, token: string) =>
       hidesKey(token) ? `${scheme}${gap}[redacted]` : whole,
   );
-  return withoutTokens.replace(SECRET, "$1…");
+  const byShape = withoutTokens.replace(SECRET, "$1…");
+  return known ? byShape.replace(known, "[redacted]") : byShape;
+}
+
+/**
+ * The encodings of each registered key, as one pattern; undefined until a key is registered.
+ * Matching by shape (above) misses what no longer looks like `sk_…`: base64 outside a
+ * credential, hex, every character percent-encoded. The server knows its key, so it looks for
+ * the key's own encodings too.
+ */
+let known: RegExp | undefined;
+const registered = new Set<string>();
+
+/**
+ * Registers the secret key, so that `redact` also finds it in the encodings a proxy or a
+ * caller may echo: as it is (any case), base64 and base64url at each of the three byte
+ * alignments a longer text may put it at, hex, and fully percent-encoded. Idempotent.
+ */
+export function registerSecret(key: string): void {
+  if (key.length < 16 || registered.has(key)) return;
+  registered.add(key);
+  const forms = [...registered].flatMap(encodings).map(escapeRegExp);
+  known = new RegExp(forms.join("|"), "gi");
+}
+
+function encodings(key: string): string[] {
+  const bytes = Buffer.from(key, "utf8");
+  const forms = [
+    key,
+    bytes.toString("hex"),
+    [...bytes].map((b) => `%${b.toString(16).padStart(2, "0")}`).join(""),
+  ];
+  for (const offset of [0, 1, 2]) {
+    // Base64 of the key after `offset` other bytes: keep only the groups made of key bytes,
+    // which are the same whatever comes before and after it.
+    const b64 = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    const core = b64.slice(start, end);
+    forms.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return forms;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 export interface Logger {

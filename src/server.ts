@@ -4,7 +4,7 @@ import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/i
 import pkg from "../package.json" with { type: "json" };
 import { type ClerkGateway, createClerkGateway } from "./clerk/client.js";
 import type { Config } from "./config.js";
-import { createStderrLogger, type Logger } from "./log.js";
+import { createStderrLogger, type Logger, registerSecret } from "./log.js";
 import { type AuditLog, createAuditLog } from "./safety/audit.js";
 import type { TokenConfirmation } from "./safety/confirm-token.js";
 import type { InFlight } from "./safety/inflight.js";
@@ -39,6 +39,8 @@ export const SERVER_INFO = { name: pkg.name, version: pkg.version };
  */
 export function createServer(deps: ServerDeps): McpServer {
   const { config } = deps;
+  // Known before anything can fail: every output path redacts this key's encodings too.
+  registerSecret(config.secretKey);
   const log = deps.log ?? createStderrLogger();
   const clerk = deps.clerk ?? createClerkGateway(config);
   const audit =

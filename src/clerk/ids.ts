@@ -24,7 +24,7 @@ function idSchema(prefix: string, noun: string, hint: string, shown = prefix) {
     .regex(pattern, {
       error: (issue) => {
         const input = typeof issue.input === "string" ? issue.input : "";
-        return `${mistakenKind(input, pattern) ?? `not ${noun} ID`}: expected ${shown} followed by letters and digits only. ${hint}`;
+        return `${mistakenKind(input, pattern) ?? `not ${noun} ID`}: expected ${shown} followed by letters, digits or underscores. ${hint}`;
       },
     })
     .refine((id) => id.length <= longest + MAX_BODY, {
@@ -125,7 +125,7 @@ export const OrganizationIdOrSlug = z.string().superRefine((value, ctx) => {
   } else if (!isOrganizationSlug(value)) {
     ctx.addIssue({
       code: "custom",
-      message: `not an organization ID or slug: expected org_ followed by letters and digits only, or a slug (${SLUG_ERROR}). list_organizations finds both.`,
+      message: `not an organization ID or slug: expected org_ followed by letters, digits or underscores, or a slug (${SLUG_ERROR}). list_organizations finds both.`,
     });
   }
 });

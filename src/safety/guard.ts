@@ -18,7 +18,7 @@ import {
   verifyConfirmationToken,
 } from "./confirm-token.js";
 import { productionRefusal, writeMode } from "./mode.js";
-import { protectedRefusal, protectedTargets, targetsOf } from "./protect.js";
+import { protectedRefusal, protectedTargets } from "./protect.js";
 
 /**
  * The write-guard pipeline: every write tool's call runs through `guardedWrite`, in this
@@ -63,7 +63,7 @@ export async function guardedWrite(
   if (hit.length > 0) {
     return notSent(
       { outcome: "refused", reason: "protected" },
-      protectedRefusal(tool.name, hit, targetsOf(args).length),
+      protectedRefusal(tool.name, hit, args),
     );
   }
 

@@ -56,9 +56,19 @@ export function protectedTargets(
  * items: nothing is sent, the rule is the same for every bulk tool, and the model decides
  * whether the rest should go ahead by calling again without them.
  */
-export function protectedRefusal(tool: string, hit: readonly string[], targets: number): string {
+export function protectedRefusal(
+  tool: string,
+  hit: readonly string[],
+  args: Record<string, unknown>,
+): string {
   const ids = hit.join(", ");
   const which = hit.length > 1 ? "are" : "is";
-  const rest = targets > hit.length ? ` Call ${tool} again without them to change the others.` : "";
+  // Only a bulk call has others to change: a membership names a user and an organization, and
+  // leaving out the protected one would change a different membership.
+  const bulk = Object.values(args).some(Array.isArray);
+  const rest =
+    bulk && targetsOf(args).length > hit.length
+      ? ` Call ${tool} again without them to change the others.`
+      : "";
   return `Refused: ${ids} ${which} protected: the operator protected ${hit.length > 1 ? "them" : "it"} from changes by this server (--protect), so ${tool} was not run. Nothing was sent to Clerk.${rest} Only the operator can change the protected list, by restarting the server.`;
 }

@@ -96,7 +96,7 @@ Remote mode (MCP Streamable HTTP at /mcp, stateless; see README "Remote mode"):
                              clerk: people sign in through Clerk (OAuth)
   --public-url URL           --auth clerk: the public URL of /mcp         CLERK_MCP_PUBLIC_URL
   --allowed-origins LIST     browser origins allowed (default none)       CLERK_MCP_ALLOWED_ORIGINS
-  --rate-limit N             tool calls per minute per caller (6000; 0 off) CLERK_MCP_RATE_LIMIT
+  --rate-limit N             tool calls a minute per caller (6000; 0 off) CLERK_MCP_RATE_LIMIT
   --writers LIST             who may write: user_…, emails, token names,  CLERK_MCP_WRITERS
                              org_…:ROLE; default nobody
   CLERK_MCP_HTTP_TOKENS      name:sha256hex-of-token, comma-separated (--auth token)

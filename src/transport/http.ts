@@ -22,6 +22,7 @@ import {
   resourceMetadataUrl,
   type TokenVerifier,
 } from "./clerk-oauth.js";
+import { guardTransport } from "./guard.js";
 import { authenticate, bearerToken, mayWrite } from "./http-auth.js";
 import type { RemoteOptions } from "./http-config.js";
 import { createRateLimiter } from "./rate-limit.js";
@@ -218,6 +219,7 @@ export function createHttpHandler(deps: HttpHandlerDeps): NodeHandler {
         void server.close();
       });
       await server.connect(transport);
+      guardTransport(transport);
       await transport.handleRequest(req, res, body);
     } catch (err) {
       log.error("http request failed", err);

@@ -87,7 +87,7 @@ export const craftedIdCases = (
       { ...base, [field]: inArray ? [v] : v },
       new RegExp(
         typeof v === "string"
-          ? `expected ${shown} followed by letters and digits only.* at ${at}$`
+          ? `expected ${shown} followed by letters, digits or underscores.* at ${at}$`
           : `ID string \\(${shown}…\\) at ${at}$`,
       ),
     ],

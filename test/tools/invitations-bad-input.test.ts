@@ -180,7 +180,7 @@ const CASES: Case[] = [
       "revoke_invitations",
       { invitation_ids: ["inv_1", v] },
       typeof v === "string"
-        ? /expected inv_ followed by letters and digits only.* at invitation_ids\[1\]$/
+        ? /expected inv_ followed by letters, digits or underscores.* at invitation_ids\[1\]$/
         : /application invitation ID string \(inv_…\) at invitation_ids\[1\]$/,
     ],
   ),

@@ -108,7 +108,7 @@ const CASES: Case[] = [
       `crafted ${JSON.stringify(v)} as get_organization's ID or slug`,
       "get_organization",
       { organization_id: v },
-      /expected org_ followed by letters and digits only.* at organization_id$/,
+      /expected org_ followed by letters, digits or underscores.* at organization_id$/,
     ],
   ),
 ];

@@ -93,6 +93,21 @@ describe("--protect: every write tool", () => {
   );
 });
 
+describe("--protect: the refusal's words", () => {
+  it("a membership with a protected organization is refused without suggesting to drop it: there is no other target to change", async () => {
+    const hh = await harness({ config: { protectedIds: [ORG] } });
+    hh.emu.clearRequests();
+    const result = await hh.call("delete_organization_membership", {
+      organization_id: ORG,
+      user_id: MEMBER,
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(new RegExp(`Refused: ${ORG} is protected`));
+    expect(textOf(result)).not.toMatch(/again without them/);
+    expect(hh.emu.requests).toEqual([]);
+  });
+});
+
 describe("--protect: what it leaves alone", () => {
   it("leaves reads of a protected user and organization working", async () => {
     const hh = await harness({ config: { protectedIds: [MEMBER, ORG] } });

@@ -48,7 +48,7 @@ const CASES: Case[] = [
           ? /user ID string \(user_…\) at user_id$/
           : v.length > 60
             ? /too long for a user ID.* at user_id$/
-            : /expected user_ followed by letters and digits only\. list_users finds IDs\. at user_id$/,
+            : /expected user_ followed by letters, digits or underscores\. list_users finds IDs\. at user_id$/,
       ],
     ),
   ),

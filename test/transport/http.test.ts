@@ -83,6 +83,32 @@ describe("remote mode: the HTTP layer", () => {
     expect(res.headers.get("mcp-session-id")).toBeNull();
   });
 
+  it("the transport guard: the key never comes back in the SDK's own errors, and an own __proto__ argument is refused", async () => {
+    h = await startRemote({ seed: TOOL_SEED });
+    const headers = { Authorization: `Bearer ${TOKENS.bob}`, "Mcp-Protocol-Version": "2025-11-25" };
+    const unknown = await post(
+      h.urls[0] ?? "",
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: h.emu.secretKey, arguments: {} },
+      }),
+      headers,
+    );
+    const text = await unknown.text();
+    expect(text).toMatch(/not found/);
+    expect(text).not.toContain(h.emu.secretKey);
+    h.emu.clearRequests();
+    const proto = await post(
+      h.urls[0] ?? "",
+      `{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"list_users","arguments":{"__proto__":{"limit":1}}}}`,
+      headers,
+    );
+    expect(await proto.text()).toMatch(/list_users does not take the argument __proto__/);
+    expect(h.emu.requests).toEqual([]);
+  });
+
   it("rate-limits tool calls per actor with 429 and Retry-After; another actor is unaffected", async () => {
     h = await startRemote({ seed: TOOL_SEED, argv: ["--rate-limit", "2"] });
     const bob = await h.connect(TOKENS.bob);

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createStderrLogger, redact } from "../../src/log.js";
+import { createStderrLogger, redact, registerSecret } from "../../src/log.js";
 import { keyForms } from "../helpers/key-forms.js";
 
 const KEY = "sk_live_Abc123_def456GHI789jkl012";
@@ -29,5 +29,32 @@ describe("redact", () => {
     log.info(echo);
     log.error("failed", new Error(echo));
     for (const f of forbidden) expect(written, f).not.toContain(f);
+  });
+});
+
+describe("a registered key is found in the encodings its shape does not show", () => {
+  const key = "sk_test_RegisteredKey0123456789abcdXYZ";
+  registerSecret(key);
+  const bytes = Buffer.from(key);
+  it.each([
+    ["base64 after a colon", `Authorization: Bearer:${bytes.toString("base64")}`],
+    [
+      "base64 inside a longer text, at each alignment",
+      Buffer.from(`ab${key}zz`).toString("base64"),
+    ],
+    ["base64url", `long ${Buffer.from(`a${key}`).toString("base64url")}`],
+    ["hex, upper case", bytes.toString("hex").toUpperCase()],
+    ["every character percent-encoded", [...bytes].map((b) => `%${b.toString(16)}`).join("")],
+    ["upper-cased", key.toUpperCase()],
+  ])("%s", (_name, text) => {
+    const out = redact(text);
+    expect(out).toContain("[redacted]");
+    for (const offset of [0, 1, 2]) {
+      const b64 = Buffer.concat([Buffer.alloc(offset), bytes])
+        .toString("base64")
+        .slice(4, 30);
+      expect(out).not.toContain(b64);
+    }
+    expect(out.toLowerCase()).not.toContain(key.slice(8, 30).toLowerCase());
   });
 });
