@@ -1,9 +1,14 @@
-import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { applyEdits, modify, type ParseError, parse, printParseErrorCode } from "jsonc-parser";
 import { read } from "read";
-import { ConfigError, parseSecretKey } from "./config.js";
+import { ConfigError, loadConfig, parseSecretKey } from "./config.js";
+import { selectTools } from "./safety/selection.js";
+import { ALL_TOOLS } from "./tools/registry.js";
+
+/** A well-formed key for checking the server's options; never written anywhere. */
+const CHECK_KEY = `sk_test_${"0".repeat(32)}`;
 
 /**
  * `clerk-admin-mcp init --client NAME`: writes this server into an MCP client's configuration
@@ -293,6 +298,9 @@ export async function runInit(argv: string[], io: InitIo): Promise<number> {
   const emulator = values.emulator === true;
   const serverArgs = serverArgsFrom(values);
   try {
+    // The server would refuse these at start (an unknown toolset or tool, a malformed
+    // protected ID): refuse them now, before a client is set up to start a server that exits.
+    selectTools(ALL_TOOLS, loadConfig({ CLERK_SECRET_KEY: CHECK_KEY }, serverArgs));
     const where = clientFile(name, io.platform, io.env);
     const withInput = name === "vscode" && !emulator;
     if (values.print) {
@@ -332,13 +340,23 @@ export async function runInit(argv: string[], io: InitIo): Promise<number> {
       backup = `${where.file}.bak`;
       await copyFile(where.file, backup);
     }
-    // The file may hold the key: readable by its owner only when init creates it.
+    // The file may hold the key: readable by its owner only when init creates it. An existing
+    // file keeps its mode (the client made it), but the person is told when others can read it.
     await writeFile(where.file, merged.text, before === undefined ? { mode: 0o600 } : {});
+    const exposed =
+      secretKey !== undefined &&
+      before !== undefined &&
+      ((await stat(where.file)).mode & 0o077) !== 0;
     say(
       `${merged.replaced ? "Replaced" : "Added"} "${ENTRY_NAME}" under "${where.serversKey}" in ${where.file}${withInput ? `, and the input "${VSCODE_INPUT_ID}" (VS Code asks for the key when the server first starts)` : ""}.`,
     );
     say(backup ? `The previous file is kept as ${backup}.` : "The file is new.");
     say(shown(entry));
+    if (exposed) {
+      say(
+        `Note: ${where.file} can be read by other users of this machine, and now holds the secret key. \`chmod 600 ${where.file}\` keeps it to you.`,
+      );
+    }
     say(`Restart ${name} (or reload its MCP servers) to use it.`);
     return 0;
   } catch (err) {

@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -229,6 +230,22 @@ describe("init: writing", () => {
     expect(existsSync(`${file}.bak`)).toBe(false);
   });
 
+  it("says when an existing file that others can read now holds the key, and keeps its mode", async () => {
+    const { file } = clientFile("cursor", "linux", envFor("linux"));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '{ "mcpServers": {} }', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const { code, out } = await init(["--client", "cursor"], {
+      env: envFor("linux", { CLERK_SECRET_KEY: KEY }),
+    });
+    expect(code).toBe(0);
+    expect(out).toContain(
+      `can be read by other users of this machine, and now holds the secret key. \`chmod 600 ${file}\``,
+    );
+    expect(out).not.toContain(KEY);
+    expect(statSync(file).mode & 0o777).toBe(0o644);
+  });
+
   it("claude-code: the user scope (top-level mcpServers of ~/.claude.json), other settings kept", async () => {
     const { file } = clientFile("claude-code", "linux", envFor("linux"));
     mkdirSync(dirname(file), { recursive: true });
@@ -321,6 +338,21 @@ describe("init: writing", () => {
     expect(out).toContain("left as it is");
     expect(readFileSync(file, "utf8")).toBe(text);
     expect(existsSync(`${file}.bak`)).toBe(false);
+  });
+
+  it("refuses server options the server would refuse at start, and writes nothing", async () => {
+    const { file } = clientFile("cursor", "linux", envFor("linux"));
+    const bad = await init(["--client", "cursor", "--toolsets", "bogus"], {
+      env: envFor("linux", { CLERK_SECRET_KEY: KEY }),
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/--toolsets \(CLERK_MCP_TOOLSETS\) has unknown name "bogus"/);
+    const protect = await init(["--client", "cursor", "--protect", "alice@example.com"], {
+      env: envFor("linux", { CLERK_SECRET_KEY: KEY }),
+    });
+    expect(protect.code).toBe(1);
+    expect(protect.out).toMatch(/--protect/);
+    expect(existsSync(file)).toBe(false);
   });
 
   it("refuses an unknown client or flag with the usage", async () => {
