@@ -3,6 +3,7 @@ import { ClerkFailure, ToolError } from "../clerk/errors.js";
 import { itemFailureText } from "../clerk/failure-text.js";
 import { UserId } from "../clerk/ids.js";
 import { listInvitationsTo } from "../clerk/invitations.js";
+import { listRestrictions } from "../clerk/restrictions.js";
 import {
   countOrganizationMemberships,
   deleteUser,
@@ -29,6 +30,8 @@ import {
   personMembershipView,
   personOrganizationInvitationView,
   primaryEmail,
+  RestrictionView,
+  restrictionView,
   UserDetailView,
   type UserJson,
   UserMetadataView,
@@ -36,7 +39,10 @@ import {
   userDetailView,
   userMetadataView,
   userView,
+  WaitlistEntryView,
+  waitlistEntryView,
 } from "../clerk/views.js";
+import { listWaitlistEntries } from "../clerk/waitlist.js";
 import { DESTRUCTIVE, READ, UPDATE } from "./annotations.js";
 import { EmailAddress } from "./fields.js";
 import { emptyPatchError, MetadataPatch, mergeQuestion, patchedKinds } from "./metadata.js";
@@ -422,6 +428,18 @@ interface PersonParts {
   organization_memberships: Part<PersonMembershipView>;
   invitations: Part<InvitationView>;
   organization_invitations: Part<PersonOrganizationInvitationView>;
+  waitlist_entries: Part<WaitlistEntryView>;
+  sign_up_restrictions: Part<PersonRestrictionView>;
+}
+
+/** An allowlist or blocklist entry that applies to one of the person's addresses. */
+const PersonRestrictionView = RestrictionView.extend({ list: z.enum(["allowlist", "blocklist"]) });
+type PersonRestrictionView = z.infer<typeof PersonRestrictionView>;
+
+/** True when `identifier` (an address, or `*@domain`) applies to one of `addresses`. */
+function appliesTo(identifier: string, addresses: readonly string[]): boolean {
+  const id = identifier.toLowerCase();
+  return addresses.some((a) => a === id || (id.startsWith("*@") && a.endsWith(id.slice(1))));
 }
 
 /** The sentence a person reads: one phrase per part, "unavailable" where a part could not be read. */
@@ -464,6 +482,16 @@ function personSummary(value: string, p: PersonParts): string {
       `${plural(oi.count, "organization invitation", "organization invitations")} (${groups.join("; ")})`,
     );
   }
+  const { waitlist_entries: wl, sign_up_restrictions: rs } = p;
+  if (wl.count === null) phrases.push("waitlist unavailable");
+  else if (wl.count > 0) {
+    const statuses = [...byStatus(wl.items)].map(([s, n]) => `${n} ${s}`).join(", ");
+    phrases.push(`on the waitlist (${statuses})`);
+  }
+  if (rs.count === null) phrases.push("allowlist and blocklist unavailable");
+  else if (rs.count > 0) {
+    phrases.push(rs.items.map((r) => `on the ${r.list} (${r.identifier})`).join(", "));
+  }
   return `${value}: ${phrases.join(", ")}.`;
 }
 
@@ -471,7 +499,7 @@ export const findPersonTool = defineTool({
   name: "find_person",
   title: "Find person",
   description:
-    "Their users, organization memberships and invitations (every status), each part counted.",
+    "Their users, memberships, invitations, waitlist and allowlist/blocklist entries; every status, each part counted.",
   toolset: "users",
   input: { person: z.string().describe("Email, user_ ID or username") },
   output: {
@@ -481,6 +509,8 @@ export const findPersonTool = defineTool({
     organization_memberships: partOf(PersonMembershipView),
     invitations: partOf(InvitationView),
     organization_invitations: partOf(PersonOrganizationInvitationView),
+    waitlist_entries: partOf(WaitlistEntryView),
+    sign_up_restrictions: partOf(PersonRestrictionView),
   },
   annotations: READ,
   async handler({ person }, { clerk, signal }) {
@@ -541,6 +571,44 @@ export const findPersonTool = defineTool({
           ),
       byAddress === undefined && addresses.length > 0 ? invitationsTo(addresses) : undefined,
     ]);
+    // The person's addresses: the one asked about, and every address of the users found.
+    const known = kind === "email_address" ? [...new Set([value, ...addresses])] : addresses;
+    const noAddress = (what: string) =>
+      unavailable<never>(
+        users.count === null
+          ? `${what}: needs the users lookup, which failed, for the address.`
+          : `${what}: no user matched, so no address to look them up by.`,
+      );
+    const [waitlist, restrictions] = await Promise.all([
+      known.length > 0
+        ? settlePart(async () => {
+            const pages = await Promise.all(
+              known.map((a) =>
+                listWaitlistEntries(clerk, { query: a, limit: 100, offset: 0 }, signal),
+              ),
+            );
+            const items = pages
+              .flatMap((pg) => pg.data)
+              .filter((e) => known.includes(e.email_address.toLowerCase()))
+              .map(waitlistEntryView);
+            return { items, count: items.length };
+          }, signal)
+        : noAddress("Waitlist entries"),
+      known.length > 0
+        ? settlePart(async () => {
+            const lists = await Promise.all(
+              (["allowlist", "blocklist"] as const).map(async (list) => {
+                const { data } = await listRestrictions(clerk, list, undefined, signal);
+                return data
+                  .filter((r) => appliesTo(r.identifier, known))
+                  .map((r) => ({ ...restrictionView(r), list }));
+              }),
+            );
+            const items = lists.flat();
+            return { items, count: items.length };
+          }, signal)
+        : noAddress("Allowlist and blocklist entries"),
+    ]);
     const invitations =
       byAddress ??
       byUser ??
@@ -554,9 +622,18 @@ export const findPersonTool = defineTool({
       organization_memberships: strip(memberships),
       invitations: strip(invitations),
       organization_invitations: strip(orgInvitations),
+      waitlist_entries: strip(waitlist),
+      sign_up_restrictions: strip(restrictions),
     };
     // Nothing could be read at all: an error, with the first of Clerk's failures.
-    const all: Gathered<unknown>[] = [users, memberships, invitations, orgInvitations];
+    const all: Gathered<unknown>[] = [
+      users,
+      memberships,
+      invitations,
+      orgInvitations,
+      waitlist,
+      restrictions,
+    ];
     const failure = all.find((p) => p.failure)?.failure;
     if (failure && all.every((p) => p.count === null)) throw failure;
     const summary = personSummary(value, parts);

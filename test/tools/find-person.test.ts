@@ -43,6 +43,8 @@ interface Found {
   organization_memberships: Part;
   invitations: Part;
   organization_invitations: Part;
+  waitlist_entries: Part;
+  sign_up_restrictions: Part;
 }
 
 let h: Harness | undefined;
@@ -96,9 +98,61 @@ describe("find_person", () => {
         "/v1/users/count",
         `/v1/users/${MEMBER}/organization_invitations`,
         `/v1/users/${MEMBER}/organization_memberships`,
+        "/v1/waitlist_entries",
+        "/v1/allowlist_identifiers",
+        "/v1/blocklist_identifiers",
       ].sort(),
     );
     expect(hh.emu.requests.some((r) => r.path.includes("status=revoked"))).toBe(true);
+  });
+
+  it("reports the person's waitlist entries and the allowlist and blocklist entries that apply to their address, a domain entry included", async () => {
+    h = await startHarness({ seed: seed() });
+    h.emu.seed({
+      waitlist_entries: [
+        { id: "wle_member000001", email_address: "member@acme.test", status: "invited" },
+        { id: "wle_someone00001", email_address: "someone@acme.test" },
+      ],
+      allowlist_identifiers: [
+        { id: "alid_member00001", identifier: "member@acme.test" },
+        { id: "alid_other000001", identifier: "other@acme.test" },
+      ],
+      blocklist_identifiers: [
+        { id: "blid_acme0000001", identifier: "*@acme.test" },
+        { id: "blid_spam0000001", identifier: "*@spam.test" },
+      ],
+    });
+    const { found } = await find("member@acme.test");
+    expect(found.waitlist_entries.count).toBe(1);
+    expect(found.waitlist_entries.items[0]).toMatchObject({
+      id: "wle_member000001",
+      status: "invited",
+    });
+    expect(found.sign_up_restrictions.count).toBe(2);
+    expect(
+      found.sign_up_restrictions.items.map((r) => [r.list, r.id, r.identifier]).sort(),
+    ).toEqual([
+      ["allowlist", "alid_member00001", "member@acme.test"],
+      ["blocklist", "blid_acme0000001", "*@acme.test"],
+    ]);
+    expect(found.summary).toMatch(
+      /on the waitlist \(1 invited\), on the allowlist \(member@acme\.test\), on the blocklist \(\*@acme\.test\)\.$/,
+    );
+  });
+
+  it("says a part is unavailable, with Clerk's answer, when the blocklist cannot be read", async () => {
+    h = await startHarness({ seed: seed(), retry: { retries: 0 } });
+    h.emu.inject({
+      method: "GET",
+      path: "/v1/blocklist_identifiers",
+      status: 402,
+      times: Infinity,
+    });
+    const { found } = await find("member@acme.test");
+    expect(found.sign_up_restrictions.count).toBeNull();
+    expect(found.sign_up_restrictions.unavailable).toMatch(/402/);
+    expect(found.summary).toMatch(/allowlist and blocklist unavailable/);
+    expect(found.users.count).toBe(1);
   });
 
   it("finds the same person from their user ID and from their username", async () => {
@@ -150,7 +204,7 @@ describe("find_person", () => {
     h = await startHarness({ seed: seed(), retry: { retries: 0 } });
     h.emu.inject({
       method: "GET",
-      path: /^\/v1\/(users|invitations)/,
+      path: /^\/v1\/(users|invitations|waitlist_entries|allowlist_identifiers|blocklist_identifiers)/,
       status: 403,
       times: Infinity,
     });
