@@ -13,7 +13,7 @@ import { JsonRpcStdioTransport } from "./transport/stdio.js";
 
 // The bin: config, server, stdio. stdout is the JSON-RPC channel; everything else is stderr.
 const log = createStderrLogger();
-// Whatever a dependency prints (Clerk's SDK prints its telemetry notice with console.log)
+// Whatever a dependency prints (Clerk's SDK prints its telemetry notice through the console)
 // goes to stderr: stdout carries JSON-RPC only, in either transport.
 process.env.CLERK_TELEMETRY_DISABLED ??= "1";
 for (const method of ["log", "info", "debug", "dir", "group", "groupCollapsed", "table"] as const) {

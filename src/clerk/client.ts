@@ -112,7 +112,7 @@ export function createClerkGateway(
       installFetchWrapper();
       const { createClerkClient } = await import("@clerk/backend");
       // No telemetry: it would send usage from an admin tool to Clerk for development
-      // instances, and its notice is printed with console.log, which is stdout (JSON-RPC).
+      // instances, and its notice goes through the console, whose log is stdout (JSON-RPC).
       return createClerkClient({
         secretKey: config.secretKey,
         apiUrl: config.apiUrl,

@@ -88,3 +88,31 @@ export function dedupe(items: string[], key: (s: string) => string = (s) => s) {
   });
   return { unique, removed: items.length - unique.length };
 }
+
+/**
+ * A batch's items as a bulk tool returns them: an item that failed in a way Clerk may still
+ * have applied is `outcome_unknown`, the failure itself is kept out of the output, and the
+ * outcomes are counted.
+ * @param noun what one item is, for the all-failed error ("revoke", "invite").
+ * @throws the all-failed ToolError (`allFailed`) when every item failed and none may have been
+ *   applied, so that the call is an error result, audited as failed.
+ */
+export function batchResult<O extends string, I extends { outcome: O; failure?: ItemFailure }>(
+  items: I[],
+  noun: { one: string; many: string },
+) {
+  const failures = items.flatMap((item) => (item.failure ? [item.failure] : []));
+  const everyFailed = failures.length === items.length && allFailed(noun, failures);
+  if (everyFailed) throw everyFailed;
+  const results = items.map(({ failure, ...item }) => ({
+    ...item,
+    outcome: itemOutcome(item.outcome, failure),
+  }));
+  return { results, counts: countBy(results.map((r) => r.outcome)) };
+}
+
+/** " 2 repeated IDs were removed." after a summary, or "" when there were none. */
+export function repeatsRemoved(removed: number, one: string, many = `${one}s`): string {
+  if (removed === 0) return "";
+  return ` ${counted(removed, one, many)} ${removed > 1 ? "were" : "was"} removed.`;
+}

@@ -26,11 +26,13 @@ import {
 import { DESTRUCTIVE, INVITE, READ } from "./annotations.js";
 import {
   allFailed,
+  batchResult,
   countBy,
   dedupe,
   describeCounts,
   itemOutcome,
   progressReporter,
+  repeatsRemoved,
   unknownWarning,
 } from "./bulk.js";
 import { EmailAddress, ExpiresInDays, Metadata, oneOrMany, RedirectUrl } from "./fields.js";
@@ -269,7 +271,7 @@ export const createInvitationsTool = defineTool({
     const counts = countBy(results.map((r) => r.outcome));
     return {
       structured: { results, counts, duplicates_removed: removed },
-      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${removed ? ` ${counted(removed, "repeated address", "repeated addresses")} ${removed > 1 ? "were" : "was"} removed.` : ""}${!options.notify && counts.created ? " No email was sent (notify: false): share each invitation's url yourself." : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the address)")}${describeCounts(counts)}.${repeatsRemoved(removed, "repeated address", "repeated addresses")}${!options.notify && counts.created ? " No email was sent (notify: false): share each invitation's url yourself." : ""}`,
     };
   },
 });
@@ -331,19 +333,11 @@ export const revokeInvitationsTool = defineTool({
     const { unique, removed } = dedupe(invitation_ids);
     const run = dry_run ? previewRevokeInvitations : revokeInvitations;
     const items: BulkRevokeItem[] = await run(ctx.clerk, unique, ctx.signal, progressReporter(ctx));
-    const failures = items.flatMap((item) => (item.failure ? [item.failure] : []));
-    const everyFailed =
-      failures.length === items.length && allFailed({ one: "revoke", many: "revokes" }, failures);
-    if (everyFailed) throw everyFailed;
-    const results = items.map(({ failure, ...item }) => ({
-      ...item,
-      outcome: itemOutcome(item.outcome, failure),
-    }));
-    const counts = countBy(results.map((r) => r.outcome));
+    const { results, counts } = batchResult(items, { one: "revoke", many: "revokes" });
     const prefix = dry_run ? "Dry run, nothing changed: " : "";
     return {
       structured: { dry_run, results, counts, duplicates_removed: removed },
-      summary: `${unknownWarning(counts, "list_invitations (query: the ID)")}${prefix}${describeCounts(counts)}.${removed ? ` ${counted(removed, "repeated ID")} ${removed > 1 ? "were" : "was"} removed.` : ""}`,
+      summary: `${unknownWarning(counts, "list_invitations (query: the ID)")}${prefix}${describeCounts(counts)}.${repeatsRemoved(removed, "repeated ID")}`,
     };
   },
 });

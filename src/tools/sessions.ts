@@ -13,14 +13,7 @@ import {
 import { describeUser, getUser, userNotFound } from "../clerk/users.js";
 import { type SessionJson, SessionView, sessionView } from "../clerk/views.js";
 import { DESTRUCTIVE, READ } from "./annotations.js";
-import {
-  allFailed,
-  countBy,
-  describeCounts,
-  itemOutcome,
-  progressReporter,
-  unknownWarning,
-} from "./bulk.js";
+import { batchResult, describeCounts, progressReporter, unknownWarning } from "./bulk.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput } from "./paging.js";
 import { defineTool } from "./types.js";
 import { counted } from "./wording.js";
@@ -169,21 +162,10 @@ export const revokeUserSessionsTool = defineTool({
       signal,
       progressReporter(ctx),
     );
-    const failures = items.flatMap((item) => (item.outcome === "failed" ? [item.failure] : []));
-    const everyFailed =
-      failures.length === items.length &&
-      allFailed({ one: "session revoke", many: "session revokes" }, failures);
-    if (everyFailed) throw everyFailed;
-    const results = items.map((item) =>
-      item.outcome === "failed"
-        ? {
-            session_id: item.session_id,
-            outcome: itemOutcome(item.outcome, item.failure),
-            error: item.error,
-          }
-        : item,
-    );
-    const counts = countBy(results.map((r) => r.outcome));
+    const { results, counts } = batchResult(items, {
+      one: "session revoke",
+      many: "session revokes",
+    });
     return {
       structured: { user_id, results, counts },
       summary: `${unknownWarning(counts, `list_sessions (user_id ${user_id})`)}${who}: ${describeCounts(counts)} of ${counted(items.length, "active session")}.`,

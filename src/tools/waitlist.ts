@@ -14,18 +14,16 @@ import {
 } from "../clerk/waitlist.js";
 import { DESTRUCTIVE, INVITE, READ } from "./annotations.js";
 import {
-  allFailed,
-  countBy,
+  batchResult,
   dedupe,
   describeCounts,
-  itemOutcome,
   progressReporter,
+  repeatsRemoved,
   unknownWarning,
 } from "./bulk.js";
 import { oneOrMany } from "./fields.js";
 import { emptyPageSummary, Limit, Offset, page, pageOutput, Query } from "./paging.js";
 import { defineTool } from "./types.js";
-import { counted } from "./wording.js";
 
 /** The waitlist (`wle_…`): people waiting to be let in while the instance is in waitlist mode. */
 
@@ -124,18 +122,10 @@ export const inviteWaitlistEntriesTool = defineTool({
       ctx.signal,
       progressReporter(ctx),
     );
-    const failures = items.flatMap((item) => (item.failure ? [item.failure] : []));
-    const everyFailed =
-      failures.length === items.length && allFailed({ one: "invite", many: "invites" }, failures);
-    if (everyFailed) throw everyFailed;
-    const results = items.map(({ failure, ...item }) => ({
-      ...item,
-      outcome: itemOutcome(item.outcome, failure),
-    }));
-    const counts = countBy(results.map((r) => r.outcome));
+    const { results, counts } = batchResult(items, { one: "invite", many: "invites" });
     return {
       structured: { results, counts, duplicates_removed: removed },
-      summary: `${unknownWarning(counts, "list_waitlist_entries (query: the ID)")}${describeCounts(counts)}.${removed ? ` ${counted(removed, "repeated ID")} ${removed > 1 ? "were" : "was"} removed.` : ""}`,
+      summary: `${unknownWarning(counts, "list_waitlist_entries (query: the ID)")}${describeCounts(counts)}.${repeatsRemoved(removed, "repeated ID")}`,
     };
   },
 });
