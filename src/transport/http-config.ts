@@ -277,6 +277,30 @@ const USER_ID = /^user_[A-Za-z0-9]{1,64}$/;
 const ORG_ROLE = /^(org_[A-Za-z0-9]{1,64}):([A-Za-z0-9:_-]{1,64})$/;
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
+/**
+ * The `--writers` rules that no caller can match under `auth`: with `--auth token` the actor is
+ * a token's name; with `--auth clerk`, a signed-in person (user ID, email, organization role);
+ * with `--auth none`, `local`. The bin warns about them at start, since such a rule grants
+ * nothing and the operator most likely meant another mode.
+ */
+export function unmatchableWriters(remote: Pick<RemoteOptions, "auth" | "writers">): string[] {
+  const shown = (r: WriterRule) =>
+    r.kind === "user"
+      ? r.id
+      : r.kind === "email"
+        ? r.email
+        : r.kind === "token"
+          ? r.name
+          : `${r.organizationId}:${r.role}`;
+  const matchable = (r: WriterRule) =>
+    remote.auth === "token"
+      ? r.kind === "token"
+      : remote.auth === "clerk"
+        ? r.kind !== "token"
+        : r.kind === "token" && r.name === "local";
+  return remote.writers.filter((r) => !matchable(r)).map(shown);
+}
+
 function parseWriter(raw: string): WriterRule {
   if (USER_ID.test(raw)) return { kind: "user", id: raw };
   const org = ORG_ROLE.exec(raw);

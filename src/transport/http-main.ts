@@ -3,7 +3,7 @@ import type { Logger } from "../log.js";
 import { type InFlight, SHUTDOWN_GRACE_MS } from "../safety/inflight.js";
 import { writeMode } from "../safety/mode.js";
 import { createHttpHandler, listen } from "./http.js";
-import type { RemoteOptions } from "./http-config.js";
+import { type RemoteOptions, unmatchableWriters } from "./http-config.js";
 
 /**
  * The bin in remote mode: the handler on Node's `http`, until SIGINT or SIGTERM. Shutting
@@ -41,6 +41,12 @@ export async function serveHttp(
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("unhandledRejection", (reason) => log.error("unhandled rejection", reason));
   const writers = remote.writers.length;
+  const unmatchable = unmatchableWriters(remote);
+  if (unmatchable.length > 0) {
+    log.error(
+      `--writers ${unmatchable.join(", ")} can match no caller with --auth ${remote.auth} (${remote.auth === "token" ? "callers are token names" : remote.auth === "clerk" ? "callers are signed-in people: user IDs, emails, org_…:ROLE" : "every caller is local"}): ${unmatchable.length > 1 ? "they grant" : "it grants"} nothing.`,
+    );
+  }
   log.info(
     `ready: MCP at ${url}/mcp (stateless), auth ${remote.auth}, ${writers === 0 ? "no writers (read-only for everyone)" : `${writers} writer rule${writers > 1 ? "s" : ""}`}, ${config.instance} instance, ${writeMode(config)}, API ${new URL(config.apiUrl).host}${config.auditLog ? ", audit log on" : ""}${config.confirm ? ", confirmation by token" : ", confirmation off"}${remote.confirmSecretGenerated ? " (secret of this process only)" : ""}`,
   );

@@ -7,6 +7,7 @@ import {
   DEFAULT_RATE_LIMIT,
   loadRemoteOptions,
   splitRemoteArgs,
+  unmatchableWriters,
 } from "../../src/transport/http-config.js";
 import { createRateLimiter } from "../../src/transport/rate-limit.js";
 import { SECRET, TOKEN_ENV } from "../helpers/http.js";
@@ -51,6 +52,29 @@ describe("remote options", () => {
       { kind: "email", email: "ann@example.com" },
       { kind: "token", name: "ci-bot" },
       { kind: "org_role", organizationId: "org_acme000001", role: "org:admin" },
+    ]);
+  });
+
+  it("name the writers no caller can match under the auth mode, for the bin to warn about", () => {
+    const writers = [
+      "user_abc123",
+      "ann@example.com",
+      "ci-bot",
+      "org_acme000001:org:admin",
+      "local",
+    ];
+    const rules = loadRemoteOptions({}, [...http, "--writers", writers.join(",")]).remote.writers;
+    expect(unmatchableWriters({ auth: "token", writers: rules })).toEqual([
+      "user_abc123",
+      "ann@example.com",
+      "org_acme000001:org:admin",
+    ]);
+    expect(unmatchableWriters({ auth: "clerk", writers: rules })).toEqual(["ci-bot", "local"]);
+    expect(unmatchableWriters({ auth: "none", writers: rules })).toEqual([
+      "user_abc123",
+      "ann@example.com",
+      "ci-bot",
+      "org_acme000001:org:admin",
     ]);
   });
 
