@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult, ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach } from "vitest";
 import { type Emulator, type SeedData, startEmulator } from "../../emulator/index.js";
 import { createClerkGateway, DEFAULT_RETRY, type RetryPolicy } from "../../src/clerk/client.js";
 import { type Config, DEFAULT_CONTROLS } from "../../src/config.js";
@@ -87,4 +88,25 @@ export function jsonBlock(result: CallToolResult): unknown {
   const last = result.content.at(-1);
   if (last?.type !== "text") throw new Error("no text block");
   return JSON.parse(last.text);
+}
+
+/**
+ * One harness per test, closed after it, for suites whose tests each need their own settings:
+ * `const harness = useHarness({ seed })` at the top, then `await harness({ config })` in a test
+ * (its options over the defaults). A second call in one test closes the first harness.
+ */
+export function useHarness(
+  defaults: HarnessOptions = {},
+): (opts?: HarnessOptions) => Promise<Harness> {
+  let current: Harness | undefined;
+  const close = async () => {
+    await current?.close();
+    current = undefined;
+  };
+  afterEach(close);
+  return async (opts = {}) => {
+    await close();
+    current = await startHarness({ ...defaults, ...opts });
+    return current;
+  };
 }

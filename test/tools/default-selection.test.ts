@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/tools/registry.js";
 import { DEFAULT_TOOLSETS, TOOLSET_NAMES } from "../../src/toolsets.js";
-import { type Harness, type HarnessOptions, startHarness } from "../helpers/harness.js";
+import { useHarness } from "../helpers/harness.js";
 
 /**
  * The default selection (no --toolsets): Cursor serves at most 40 tools, so the toolsets on by
@@ -12,16 +12,7 @@ import { type Harness, type HarnessOptions, startHarness } from "../helpers/harn
 /** Cursor's limit on the tools it offers the model from all its servers together. */
 const CURSOR_TOOL_LIMIT = 40;
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(opts: HarnessOptions = {}): Promise<Harness> {
-  h = await startHarness(opts);
-  return h;
-}
+const harness = useHarness();
 
 describe("default selection", () => {
   it(`serves at most ${CURSOR_TOOL_LIMIT} tools without --toolsets`, async () => {
@@ -48,8 +39,6 @@ describe("default selection", () => {
     const text = byDefault.client.getInstructions() ?? "";
     if (optIn.length > 0) expect(text).toContain(`Toolsets off: ${optIn.join(", ")} (`);
     else expect(text).not.toContain("Toolsets off");
-    await byDefault.close();
-    h = undefined;
     const all = await harness({ config: { toolsets: [...TOOLSET_NAMES] } });
     expect(all.client.getInstructions()).not.toContain("Toolsets off");
   });

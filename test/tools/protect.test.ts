@@ -2,7 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import { createClerkGateway } from "../../src/clerk/client.js";
 import { OrganizationId, UserId } from "../../src/clerk/ids.js";
@@ -13,7 +13,7 @@ import { defineTool } from "../../src/tools/types.js";
 import { TOOLSET_NAMES } from "../../src/toolsets.js";
 import { ADMIN, MEMBER, ORG } from "../helpers/acme.js";
 import { useAuditFile } from "../helpers/audit-file.js";
-import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
+import { textOf, useHarness } from "../helpers/harness.js";
 import { TOOL_CASES, TOOL_SEED, type ToolCase } from "../helpers/tool-cases.js";
 
 /**
@@ -23,16 +23,7 @@ import { TOOL_CASES, TOOL_SEED, type ToolCase } from "../helpers/tool-cases.js";
  * covered as soon as it has its case.
  */
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(opts: HarnessOptions = {}): Promise<Harness> {
-  h = await startHarness({ seed: TOOL_SEED, ...opts });
-  return h;
-}
+const harness = useHarness({ seed: TOOL_SEED });
 
 // The arguments that name the thing a write changes; other ID arguments name who acts.
 const TARGET_KEYS = new Set(["user_id", "organization_id"]);

@@ -10,7 +10,7 @@ import {
   type ElicitRequest,
   ElicitRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as z from "zod";
 import { createClerkGateway } from "../../src/clerk/client.js";
 import { ConfigError, DEFAULT_CONTROLS } from "../../src/config.js";
@@ -20,21 +20,12 @@ import { ALL_TOOLS, registerTools } from "../../src/tools/registry.js";
 import { type AnyToolDefinition, defineTool } from "../../src/tools/types.js";
 import { DEFAULT_TOOLSETS } from "../../src/toolsets.js";
 import { useAuditFile } from "../helpers/audit-file.js";
-import { type Harness, type HarnessOptions, startHarness, textOf } from "../helpers/harness.js";
+import { type Harness, type HarnessOptions, textOf, useHarness } from "../helpers/harness.js";
 
 const LIVE_KEY = "sk_live_productionKey0123456789abcdef";
 const METADATA_VALUE = "confidential-plan-value-7731";
 
-let h: Harness | undefined;
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
-
-async function harness(opts: HarnessOptions = {}): Promise<Harness> {
-  h = await startHarness(opts);
-  return h;
-}
+const harness = useHarness();
 
 async function toolNames(hh: Harness): Promise<string[]> {
   return (await hh.client.listTools()).tools.map((t) => t.name);
