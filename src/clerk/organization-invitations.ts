@@ -4,7 +4,13 @@ import { describeFailure } from "./failure-text.js";
 import { createdSince, rethrowUnlessClerkFailure, settleCreate } from "./outcomes.js";
 import { type RevokeResult, revoke } from "./revocation.js";
 import { roleNotFound } from "./roles.js";
-import { type InvitationStatus, isoTime, type OrganizationInvitationJson, rawOf } from "./views.js";
+import {
+  type InvitationStatus,
+  isoTime,
+  type OrganizationInvitationJson,
+  rawOf,
+  rawPage,
+} from "./views.js";
 
 /**
  * Organization invitations (`orginv_…`): invitations to join one organization, separate from
@@ -45,10 +51,7 @@ export async function listOrganizationInvitations(
         }),
       { idempotent: true, signal },
     );
-    return {
-      data: page.data.map((inv) => rawOf(inv) as OrganizationInvitationJson),
-      total_count: page.totalCount,
-    };
+    return rawPage<OrganizationInvitationJson>(page);
   } catch (err) {
     throw notFoundAsToolError(err, `There is no organization ${organization_id} on this instance.`);
   }

@@ -12,7 +12,14 @@ import {
   settleCreate,
 } from "./outcomes.js";
 import { roleNotFound } from "./roles.js";
-import { isoTime, type OrganizationJson, type OrganizationMembershipJson, rawOf } from "./views.js";
+import {
+  isoTime,
+  type OrganizationJson,
+  type OrganizationMembershipJson,
+  type Page,
+  rawOf,
+  rawPage,
+} from "./views.js";
 
 /**
  * Organizations (`org_…`) and their memberships. A membership has no ID of its own on Clerk's
@@ -23,11 +30,6 @@ import { isoTime, type OrganizationJson, type OrganizationMembershipJson, rawOf 
 
 export const ORGANIZATION_ORDER = ["-created_at", "name", "-members_count"] as const;
 export type OrganizationOrder = (typeof ORGANIZATION_ORDER)[number];
-
-export interface Page<T> {
-  data: T[];
-  total_count: number;
-}
 
 /** Where an admin finds organization IDs, for messages. */
 const FIND_ORGS = "list_organizations finds IDs";
@@ -84,7 +86,7 @@ export async function listOrganizations(
       }),
     { idempotent: true, signal },
   );
-  return { data: page.data.map((o) => rawOf(o) as OrganizationJson), total_count: page.totalCount };
+  return rawPage<OrganizationJson>(page);
 }
 
 /**
@@ -359,10 +361,7 @@ export async function listOrganizationMemberships(
         }),
       { idempotent: true, signal },
     );
-    return {
-      data: page.data.map((m) => rawOf(m) as OrganizationMembershipJson),
-      total_count: page.totalCount,
-    };
+    return rawPage<OrganizationMembershipJson>(page);
   } catch (err) {
     if (err instanceof ClerkFailure && err.status === 404) {
       throw new ToolError(

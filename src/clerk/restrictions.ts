@@ -9,7 +9,7 @@ import {
   setState,
   settleCreate,
 } from "./outcomes.js";
-import { isoTime, type RestrictionJson } from "./views.js";
+import { isoTime, type Page, type RestrictionJson } from "./views.js";
 
 /** The SDK's AllowlistIdentifier/BlocklistIdentifier (which keep no raw JSON) as Clerk's JSON. */
 function restrictionJson(r: {
@@ -55,7 +55,7 @@ export async function listRestrictions(
   list: RestrictionList,
   page: { limit: number; offset: number } | undefined,
   signal?: AbortSignal,
-): Promise<{ data: RestrictionJson[]; total_count: number }> {
+): Promise<Page<RestrictionJson>> {
   const res =
     list === "allowlist"
       ? await clerk.call((c) => c.allowlistIdentifiers.getAllowlistIdentifierList(page ?? {}), {

@@ -6,8 +6,10 @@ import { outcomeUnknown, repeatNote, type Settled, sendState, setState } from ".
 import {
   type OrganizationInvitationJson,
   type OrganizationMembershipJson,
+  type Page,
   primaryEmail,
   rawOf,
+  rawPage,
   type UserJson,
 } from "./views.js";
 
@@ -61,7 +63,7 @@ export async function listUsers(
       }),
     { idempotent: true, signal },
   );
-  return { data: page.data.map((u) => rawOf(u) as UserJson), total_count: page.totalCount };
+  return rawPage<UserJson>(page);
 }
 
 /** How find_person names a person: one exact filter of Clerk's user list. */
@@ -89,7 +91,7 @@ export async function findUsers(
     idempotent: true,
     signal,
   });
-  return { data: page.data.map((u) => rawOf(u) as UserJson), total_count: page.totalCount };
+  return rawPage<UserJson>(page);
 }
 
 /** The largest page the per-user lists take; a person with more is shown the first 100. */
@@ -104,15 +106,12 @@ export async function listUserMemberships(
   clerk: ClerkGateway,
   user_id: string,
   signal?: AbortSignal,
-): Promise<{ data: OrganizationMembershipJson[]; total_count: number }> {
+): Promise<Page<OrganizationMembershipJson>> {
   const page = await clerk.call(
     (c) => c.users.getOrganizationMembershipList({ userId: user_id, limit: PERSON_PAGE }),
     { idempotent: true, signal },
   );
-  return {
-    data: page.data.map((m) => rawOf(m) as OrganizationMembershipJson),
-    total_count: page.totalCount,
-  };
+  return rawPage<OrganizationMembershipJson>(page);
 }
 
 /**
@@ -125,15 +124,12 @@ export async function listUserOrganizationInvitations(
   clerk: ClerkGateway,
   user_id: string,
   signal?: AbortSignal,
-): Promise<{ data: OrganizationInvitationJson[]; total_count: number }> {
+): Promise<Page<OrganizationInvitationJson>> {
   const page = await clerk.call(
     (c) => c.users.getOrganizationInvitationList({ userId: user_id, limit: PERSON_PAGE }),
     { idempotent: true, signal },
   );
-  return {
-    data: page.data.map((i) => rawOf(i) as OrganizationInvitationJson),
-    total_count: page.totalCount,
-  };
+  return rawPage<OrganizationInvitationJson>(page);
 }
 
 /**

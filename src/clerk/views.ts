@@ -172,6 +172,20 @@ export function rawOf<T>(resource: { raw: T | null }): T {
   return resource.raw;
 }
 
+/** One page of a Clerk list: the items' JSON, and Clerk's total of matches. */
+export interface Page<T> {
+  data: T[];
+  total_count: number;
+}
+
+/**
+ * An SDK page (`{ data, totalCount }`) as Clerk's wire has it: each item's raw JSON (`rawOf`),
+ * typed as `J` (the `*Json` type the caller reads).
+ */
+export function rawPage<J>(page: { data: Array<{ raw: unknown }>; totalCount: number }): Page<J> {
+  return { data: page.data.map((item) => rawOf(item) as J), total_count: page.totalCount };
+}
+
 // ---- users ----
 
 export const UserView = z.object({

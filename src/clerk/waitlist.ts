@@ -3,7 +3,7 @@ import type { ClerkGateway } from "./client.js";
 import { type ClerkFailure, ToolError } from "./errors.js";
 import { describeFailure, itemFailureText } from "./failure-text.js";
 import { createdSince, outcomeUnknown, repeatNote, setState, stateOrThrow } from "./outcomes.js";
-import type { WaitlistEntryJson } from "./views.js";
+import type { Page, WaitlistEntryJson } from "./views.js";
 
 /** The SDK's WaitlistEntry (which keeps no raw JSON) as Clerk's JSON, as far as views read it. */
 function entryJson(e: {
@@ -53,7 +53,7 @@ export async function listWaitlistEntries(
     offset: number;
   },
   signal?: AbortSignal,
-): Promise<{ data: WaitlistEntryJson[]; total_count: number }> {
+): Promise<Page<WaitlistEntryJson>> {
   const res = await clerk.call(
     (c) =>
       c.waitlistEntries.list({
