@@ -8,6 +8,7 @@ import { type Config, DEFAULT_CONTROLS } from "../../src/config.js";
 import { type Logger, silentLogger } from "../../src/log.js";
 import { createServer } from "../../src/server.js";
 import { TOOLSET_NAMES } from "../../src/toolsets.js";
+import { guardTransport } from "../../src/transport/guard.js";
 
 /**
  * An in-process MCP session: a real `Client` over `InMemoryTransport`, the real server and
@@ -61,6 +62,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   );
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  // As the bin does over stdio and HTTP: the guard redacts what leaves and refuses unsafe keys.
+  guardTransport(serverSide);
   return {
     emu,
     client,

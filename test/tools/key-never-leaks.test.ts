@@ -145,3 +145,33 @@ describe("no form of the secret key reaches any output path", () => {
     expect(lines.some((l) => typeof l.clerk_trace_id === "string")).toBe(true);
   });
 });
+
+describe("a successful result never carries the key, whatever Clerk holds", () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it("a user whose name and metadata echo the key in every form: get_user and list_users show none of them", async () => {
+    h = await startHarness();
+    const forms = keyForms(h.config.secretKey);
+    h.emu.seed({
+      users: [
+        {
+          id: "user_echo000001",
+          email_address: "echo@example.com",
+          first_name: forms.echo.slice(0, 200),
+          public_metadata: { note: forms.echo },
+          private_metadata: { raw: h.config.secretKey },
+        },
+      ],
+    });
+    for (const [tool, args] of [
+      ["get_user", { user_id: "user_echo000001" }],
+      ["list_users", {}],
+    ] as const) {
+      const result = await h.call(tool, args);
+      expect(result.isError, tool).toBeFalsy();
+      const out = JSON.stringify(result);
+      for (const form of forms.forbidden) expect(out, `${tool}: ${form}`).not.toContain(form);
+    }
+  });
+});
